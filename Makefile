@@ -1,0 +1,74 @@
+# The commands people type. `make book` and `make test` work on a fresh machine with
+# Python 3.11 and make: they create .venv and install everything on first use.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+KERNEL := building-blocks-dl
+JOBS   ?= 2
+LAB    ?= 01
+SUBMISSIONS ?= submissions
+
+.PHONY: help venv book test lint unit nbval labs grade lab bench sync site-test clean
+
+help:
+	@echo "make book    build the website into _build/html"
+	@echo "make test    run every check (lint, unit, graders, notebooks, book build, site)"
+	@echo "make lab     open JupyterLab with the book's kernel"
+	@echo "make labs    build student notebooks + autograders into _build/labs"
+	@echo "make grade LAB=01 SUBMISSIONS=dir   grade a folder of submissions"
+	@echo "make bench   time every notebook in a fresh kernel -> _build/bench.csv"
+	@echo "make sync    rewrite Colab badges / setup cells from _config.yml"
+	@echo "make clean   remove _build and .venv"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (or make PYTHON=python3)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) \
+		--display-name "Building Blocks of Deep Learning" >/dev/null
+	touch $(STAMP)
+
+book: $(STAMP) labs
+	$(BIN)/jupyter-book build --all -W --keep-going .
+	@echo "Open file://$(CURDIR)/_build/html/index.html"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python scripts/sync_notebooks.py --check
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q -n $(JOBS) tests
+
+nbval: $(STAMP)
+	$(BIN)/python -m pytest -q --nbval-lax --nbval-current-env -n $(JOBS) --dist loadfile \
+		-p no:cacheprovider chapters labs/*/lab*.ipynb
+
+labs: $(STAMP)
+	$(BIN)/python scripts/labs.py assign
+
+grade: $(STAMP) labs
+	$(BIN)/python scripts/labs.py grade --lab $(LAB) --submissions $(SUBMISSIONS) --jobs $(JOBS)
+
+site-test: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/site
+
+test: lint unit nbval book site-test
+	@echo "All checks passed."
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=$(CURDIR)
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py --out _build/bench.csv
+
+sync: $(STAMP)
+	$(BIN)/python scripts/sync_notebooks.py
+
+clean:
+	rm -rf _build $(VENV) .jupyter_cache
