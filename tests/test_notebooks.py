@@ -73,7 +73,8 @@ def test_check_mode_detects_a_stale_badge(tmp_path, monkeypatch):
         sync_notebooks.sync(copy, URL, BRANCH, check=False)  # repairs it
         assert sync_notebooks.sync(copy, URL, BRANCH, check=True)
         fixed = json.loads(copy.read_text())
-        tagged = [c for c in fixed["cells"] if sync_notebooks.BADGE_TAG in c["metadata"].get("tags", [])]
+        tagged = [c for c in fixed["cells"]
+                  if sync_notebooks.BADGE_TAG in c["metadata"].get("tags", [])]
         assert len(tagged) == 1  # replaced, not duplicated
     finally:
         copy.unlink(missing_ok=True)
