@@ -77,7 +77,13 @@ def strip(nb) -> bool:
         if cell["cell_type"] != "code":
             continue
         keep = KEEP_OUTPUT_TAG in _tags(cell)
-        if cell.get("execution_count") is not None:
+        if keep and cell.get("outputs"):
+            # nbval refuses a reference cell that has outputs but no execution count
+            # ("Unrun reference cell has outputs"), so kept outputs keep a fixed count of 1.
+            if cell.get("execution_count") != 1:
+                clean = False
+                cell["execution_count"] = 1
+        elif cell.get("execution_count") is not None:
             clean = False
             cell["execution_count"] = None
         if not keep and cell.get("outputs"):
