@@ -95,7 +95,7 @@ def test_check_mode_detects_a_missing_setup_cell():
 def test_setup_cell_does_nothing_outside_colab():
     code = sync_notebooks.setup_source(URL, BRANCH)
     # Replace pip with a marker: outside Colab the branch must not run at all.
-    probe = code.replace("subprocess.run(", "print('INSTALLING', ")
+    probe = code.replace("subprocess.run(", "(lambda *a, **k: print('INSTALLING', *a))(")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert "INSTALLING" not in out.stdout
     colab = "import sys, types; sys.modules['google.colab'] = types.ModuleType('g')\n" + probe
