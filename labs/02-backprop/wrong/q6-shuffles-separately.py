@@ -1,6 +1,6 @@
 # question: q6
 # mistake: shuffles inputs and labels with two different permutations, so they no longer match
-def train_mlp(X, y, hidden=64, epochs=20, lr=0.05, momentum=0.9, batch_size=32, seed=0):
+def train_mlp(X, y, hidden=128, epochs=20, lr=0.05, momentum=0.9, batch_size=32, seed=0):
     rng = np.random.default_rng(seed)
     n_classes = int(y.max()) + 1
     params = init_mlp(X.shape[1], hidden, n_classes, rng)
