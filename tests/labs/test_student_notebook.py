@@ -1,0 +1,156 @@
+"""What learners get: no solutions, no hidden tests, and self-checks that work on their own."""
+
+import json
+import re
+import shutil
+
+import nbformat
+import pytest
+import yaml
+from labkit import MASTERS, ROOT, lab_id, labs
+from nbclient import NotebookClient
+
+pytestmark = pytest.mark.parametrize("master", MASTERS, ids=lab_id)
+
+MARKERS = ["BEGIN SOLUTION", "END SOLUTION", "# SOLUTION", "BEGIN TESTS", "END TESTS",
+           "BEGIN TEST CONFIG", "ASSIGNMENT CONFIG", "BEGIN QUESTION", "hidden=True",
+           "otter_assign_solution_cell"]
+
+
+def student_lines(notebook: dict) -> set[str]:
+    lines = set()
+    for cell in notebook["cells"]:
+        lines.update(line.strip() for line in labs._source(cell).splitlines())
+    for test in notebook["metadata"].get("otter", {}).get("tests", {}).values():
+        lines.update(line.strip() for line in str(test).splitlines())
+    return lines
+
+
+def solution_only_lines(master) -> set[str]:
+    """Lines that appear in the master's solution regions and nowhere else in it."""
+    inside = {line.strip() for block in labs.solution_blocks(master) for line in block.splitlines()}
+    outside = set()
+    for cell in json.loads(master.read_text())["cells"]:
+        skipping = False
+        for line in labs._source(cell).splitlines():
+            marker = line.strip()
+            if marker.startswith("# BEGIN SOLUTION"):
+                skipping = True
+            elif marker.startswith("# END SOLUTION"):
+                skipping = False
+            elif not skipping and not marker.endswith("# SOLUTION"):
+                outside.add(marker)
+    return {line for line in inside - outside if len(line) >= 8 and not line.startswith("#")}
+
+
+def test_student_notebook_has_no_solution_code(lab_session, master):
+    student = lab_session.student(master)
+    text = json.dumps(student)
+    leftovers = [m for m in MARKERS if m in text]
+    assert not leftovers, f"otter markers left in the student notebook: {leftovers}"
+    lines = solution_only_lines(master)
+    assert lines, "found no solution lines in the master: are the solutions marked?"
+    leaked = sorted(lines & student_lines(student))
+    assert not leaked, f"solution lines in the student notebook: {leaked}"
+
+
+def test_student_notebook_has_public_tests_only(lab_session, master):
+    student = lab_session.student(master)
+    tests = student["metadata"]["otter"]["tests"]
+    assert set(tests) == set(labs.question_points(lab_session.zip(master)))
+    text = json.dumps(student)
+    hidden = labs.hidden_test_names(master)
+    assert hidden, "every question needs hidden tests"
+    assert not [name for name in hidden if name in text], "hidden tests in the student notebook"
+    for question, test in tests.items():
+        assert "hidden=False" in test, f"{question} has no public test"
+
+
+def test_every_question_has_public_and_hidden_tests(lab_session, master):
+    import zipfile
+
+    with zipfile.ZipFile(lab_session.zip(master)) as archive:
+        for name in archive.namelist():
+            if name.startswith("tests/"):
+                text = archive.read(name).decode()
+                assert "hidden=False" in text and "hidden=True" in text, name
+
+
+def test_published_student_notebook_is_current(lab_session, master):
+    """The committed copy that Colab opens is what `otter assign` builds now."""
+    published = labs.published_notebook(master)
+    fresh = labs.student_notebook(master, lab_session.build())
+    assert published.exists(), f"create {published}: python scripts/labs.py assign --publish"
+    assert published.read_text() == fresh.read_text(), (
+        f"{published.relative_to(ROOT)} is stale: run `python scripts/labs.py assign --publish`")
+
+
+def test_setup_cell_installs_otter_on_colab_only(lab_session, master):
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
+    slug = config["url"].removeprefix("https://github.com/").rstrip("/")
+    branch = config.get("branch", "main")
+    student = lab_session.student(master)
+    setup = labs._source(next(c for c in student["cells"] if c["cell_type"] == "code"))
+    rel = labs.published_notebook(master).relative_to(ROOT).as_posix()
+    for needed in ['if "google.colab" in sys.modules:', "otter-grader==7.0.0", f'"{slug}"',
+                   f"@{branch}", f"/{branch}/", rel, "unpack_colab_tests(", "import otter",
+                   f'otter.Notebook("{master.name}")', 'otter.Notebook(tests_dir="tests")']:
+        assert needed in setup, f"the first code cell lacks {needed!r}:\n{setup}"
+    assert "%pip" not in setup.split('if "google.colab"')[0]
+
+
+def _answer_indices(student: dict, question: str) -> tuple[list[int], int]:
+    """Indices of the answer cells of ``question`` and of its check cell."""
+    check = next(i for i, c in enumerate(student["cells"])
+                 if labs._source(c).strip() == f'grader.check("{question}")')
+    start = max((i for i, c in enumerate(student["cells"][:check])
+                 if re.fullmatch(r'grader\.check\("\w+"\)', labs._source(c).strip())), default=-1)
+    answers = [i for i in range(start + 1, check)
+               if "otter_answer_cell" in student["cells"][i]["metadata"].get("tags", [])]
+    return answers, check
+
+
+def test_self_check_works_with_the_notebook_alone_in_a_folder(lab_session, master, tmp_path):
+    """In a plain kernel, grader.check on the first question passes with the solution filled in
+    and fails when blank; the same tests unpacked to files (what Colab gets) behave the same."""
+    student, solution = lab_session.student(master), lab_session.solution(master)
+    question = next(iter(labs.question_points(lab_session.zip(master))))
+    answers, check = _answer_indices(student, question)
+    assert answers, f"no answer cell (tag otter_answer_cell) before grader.check({question!r})"
+    filled = [labs._source(c) for c in solution["cells"][:check] if c["cell_type"] == "code"]
+    blank = [labs._source(student["cells"][i]) for i in answers]
+    solved = [labs._source(solution["cells"][i]) for i in answers]
+    assert solved != blank
+    unpack = (f"import json\nfrom utils.selfcheck import write_tests\n"
+              f"write_tests(json.load(open({master.name!r})), 'unpacked')\n"
+              "colab_grader = otter.Notebook(tests_dir='unpacked')")
+    sources, verdict_at = list(filled), []
+    for step in ([], blank, [unpack] + solved, blank):
+        sources += step
+        verdict_at.append(len(sources))
+        sources.append(f'{"colab_grader" if len(verdict_at) > 2 else "grader"}.check("{question}")')
+
+    folder = tmp_path / "alone"
+    folder.mkdir()
+    shutil.copyfile(labs.student_notebook(master, lab_session.build()), folder / master.name)
+    run = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    NotebookClient(run, kernel_name="python3", timeout=300, allow_errors=True,
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    verdicts = [_text(run.cells[i]) for i in verdict_at]
+    for verdict, should_pass in zip(verdicts, [True, False, True, False]):
+        if should_pass:
+            assert "All test cases passed" in verdict, verdict
+        else:
+            assert "failed" in verdict and "All test cases passed" not in verdict, verdict
+
+
+def _text(cell) -> str:
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            parts.append(out.get("text", ""))
+        elif out.get("output_type") in ("execute_result", "display_data"):
+            parts.append(str(out.get("data", {}).get("text/plain", "")))
+        elif out.get("output_type") == "error":
+            parts.append(f"{out.get('ename')}: {out.get('evalue')}")
+    return "\n".join(parts)
