@@ -8,6 +8,7 @@ moving the repository means editing one file and running ``make sync``.
 
     python scripts/sync_notebooks.py           # rewrite badges and setup cells
     python scripts/sync_notebooks.py --check   # exit 1 listing notebooks that are stale
+    python scripts/sync_notebooks.py chapters/03-cnn/01-conv.ipynb   # just one notebook
 """
 
 from __future__ import annotations
@@ -101,6 +102,8 @@ def sync(notebook: Path, url: str, branch: str, check: bool) -> bool:
     nb = json.loads(notebook.read_text())
     stripped = strip(nb)
     badge, setup = expected_cells(notebook, url, branch)
+    if nb.get("nbformat_minor", 0) >= 5:  # nbformat 4.5 requires every cell to have an id
+        badge["id"], setup["id"] = BADGE_TAG, SETUP_TAG
     cells = nb["cells"]
     # The title cell comes first; the badge and setup cell sit right after it.
     current = [c for c in cells if BADGE_TAG in _tags(c) or SETUP_TAG in _tags(c)]
@@ -123,9 +126,12 @@ def chapter_notebooks():
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report stale notebooks")
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="only these notebooks (default: every chapter notebook)")
     args = parser.parse_args(argv)
     url, branch = repository()
-    stale = [nb for nb in chapter_notebooks() if not sync(nb, url, branch, args.check)]
+    notebooks = [nb.resolve() for nb in args.notebooks] or chapter_notebooks()
+    stale = [nb for nb in notebooks if not sync(nb, url, branch, args.check)]
     for nb in stale:
         verb = "is stale (badge, setup cell or unstripped outputs)" if args.check else "updated"
         print(f"{nb.relative_to(ROOT)}: {verb}")
