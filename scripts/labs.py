@@ -51,10 +51,9 @@ def masters() -> list[Path]:
 
 def find_master(lab: str) -> Path:
     """The master of lab ``lab``: a number ("01", "1") or a folder name ("01-neurons")."""
+    wanted = f"{int(lab):02d}" if lab.isdigit() else lab
     for master in masters():
-        folder = master.parent.name
-        if lab in (folder, folder.split("-", 1)[0]) or (lab.isdigit() and folder.startswith(
-                f"{int(lab):02d}-")):
+        if wanted in (master.parent.name, master.parent.name.split("-", 1)[0]):
             return master
     known = ", ".join(m.parent.name for m in masters()) or "none"
     raise SystemExit(f"no lab {lab!r} under labs/ (known labs: {known})")

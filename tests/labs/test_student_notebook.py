@@ -110,9 +110,26 @@ def _answer_indices(student: dict, question: str) -> tuple[list[int], int]:
     return answers, check
 
 
+FAKE_COLAB = """
+import json, subprocess, sys, types
+pip_calls = []
+subprocess.run = lambda *args, **kwargs: pip_calls.append(args[0])  # no installing here
+_message = types.ModuleType("google.colab._message")
+_message.blocking_request = lambda *a, **k: {"ipynb": json.load(open(NOTEBOOK))}
+colab = types.ModuleType("google.colab")
+colab._message = _message
+google = types.ModuleType("google")
+google.colab = colab
+sys.modules.update({"google": google, "google.colab": colab, "google.colab._message": _message})
+"""
+
+
 def test_self_check_works_with_the_notebook_alone_in_a_folder(lab_session, master, tmp_path):
-    """In a plain kernel, grader.check on the first question passes with the solution filled in
-    and fails when blank; the same tests unpacked to files (what Colab gets) behave the same."""
+    """In a plain kernel, with the notebook alone in a folder, grader.check on the first question
+    passes with the solution filled in and fails when blank, reading the tests from the notebook.
+    Then the setup cell runs again as on Colab (a stand-in `google.colab` hands over the notebook,
+    pip is not called): it unpacks the tests to files and the same checks give the same verdicts.
+    """
     student, solution = lab_session.student(master), lab_session.solution(master)
     question = next(iter(labs.question_points(lab_session.zip(master))))
     answers, check = _answer_indices(student, question)
@@ -121,14 +138,14 @@ def test_self_check_works_with_the_notebook_alone_in_a_folder(lab_session, maste
     blank = [labs._source(student["cells"][i]) for i in answers]
     solved = [labs._source(solution["cells"][i]) for i in answers]
     assert solved != blank
-    unpack = (f"import json\nfrom utils.selfcheck import write_tests\n"
-              f"write_tests(json.load(open({master.name!r})), 'unpacked')\n"
-              "colab_grader = otter.Notebook(tests_dir='unpacked')")
-    sources, verdict_at = list(filled), []
-    for step in ([], blank, [unpack] + solved, blank):
+    setup = labs._source(next(c for c in student["cells"] if c["cell_type"] == "code"))
+    colab = [FAKE_COLAB.replace("NOTEBOOK", repr(master.name)), setup]
+    sources, verdict_at = [], []
+    for step in (filled, blank, colab + solved, blank):
         sources += step
         verdict_at.append(len(sources))
-        sources.append(f'{"colab_grader" if len(verdict_at) > 2 else "grader"}.check("{question}")')
+        sources.append(f'grader.check("{question}")')
+    sources.append("print(type(grader).__name__, grader._tests_dir, pip_calls)")
 
     folder = tmp_path / "alone"
     folder.mkdir()
@@ -142,6 +159,10 @@ def test_self_check_works_with_the_notebook_alone_in_a_folder(lab_session, maste
             assert "All test cases passed" in verdict, verdict
         else:
             assert "failed" in verdict and "All test cases passed" not in verdict, verdict
+    summary = _text(run.cells[-1])
+    assert summary.startswith("Notebook tests"), summary
+    assert "otter-grader==7.0.0" in summary and "git+https://github.com/" in summary, summary
+    assert (folder / "tests" / f"{question}.py").exists()
 
 
 def _text(cell) -> str:
