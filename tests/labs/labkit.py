@@ -7,8 +7,8 @@ others read it from there.
 - ``lab_session.build()``: ``scripts/labs.py assign`` for every lab, into a temporary folder.
 - ``lab_session.graded(master)``: ``scripts/labs.py grade`` (real ``otter run`` per submission,
   two at a time) on the solution, the blank student notebook, a submission that prints megabytes
-  and the lab's first wrong answer; and, in a second batch with a short time limit, a submission
-  that loops forever next to one that is not JSON.
+  and raises, and the lab's first wrong answer; and, in a second batch with a short time limit,
+  a submission that loops forever next to one that is not JSON.
 - ``lab_session.replayed(master)``: every wrong answer of the lab graded by replaying the
   solution notebook in one kernel (see ``lab_replay.py``), because one ``otter run`` per wrong
   answer would cost about 15 CPU-seconds each.
@@ -136,8 +136,8 @@ class LabSession:
             write(solution, main / "solution.ipynb")
             write(student, main / "blank.ipynb")
             at = first_code_index(solution) + 1
-            write(with_cell(solution, at, 'print("spam " * 600_000)', "megabytes"),
-                  main / "megabytes.ipynb")
+            noisy = 'print("spam " * 600_000)\nraise RuntimeError("a bug in the submission")'
+            write(with_cell(solution, at, noisy, "noisy"), main / "prints-and-raises.ipynb")
             wrong = wrong_answers(master)[0]
             question, _ = wrong_header(wrong)
             write(with_cell(solution, check_cell_index(solution, question), wrong.read_text(),

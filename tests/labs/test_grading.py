@@ -39,10 +39,11 @@ def test_csv_has_one_column_per_question_and_totals(lab_session, master):
         assert (graded["main_dir"] / name.replace(".ipynb", ".txt")).exists()
 
 
-def test_megabytes_of_output_are_reported_and_grading_goes_on(lab_session, master):
+def test_megabytes_of_output_and_errors_are_reported_and_grading_goes_on(lab_session, master):
     graded = lab_session.graded(master)
-    row = graded["main"]["megabytes.ipynb"]
+    row = graded["main"]["prints-and-raises.ipynb"]
     assert "MB of output" in row["reason"], row["reason"]
+    assert "raised an error, the first RuntimeError: a bug in the submission" in row["reason"]
     assert float(row["total"]) == pytest.approx(sum(graded["points"].values())), row
 
 
