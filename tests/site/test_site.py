@@ -1,11 +1,12 @@
 """The built website, checked in a real (headless) browser."""
 
 import re
+from pathlib import Path
 
 import pytest
 import yaml
 
-from .conftest import ROOT
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def toc_pages():
