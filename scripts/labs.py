@@ -24,11 +24,8 @@ import csv
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))  # the grading package
 BUILD = ROOT / "_build" / "labs"
 FEEDBACK_CHARS = 4000  # per question, in the feedback file
 LOG_KEEP = 20_000  # characters of otter's own output kept for the feedback file
@@ -212,7 +210,8 @@ class Result:
     scores: dict[str, float] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
     feedback: dict[str, str] = field(default_factory=dict)
-    log: str = ""
+    flags: list[str] = field(default_factory=list)
+    mode: str = "sandbox"
     seconds: float = 0.0
 
 
@@ -229,170 +228,108 @@ def notebook_problem(path: Path) -> str | None:
     return None
 
 
-def run_limited(command: list[str], cwd: Path, timeout: float, env: dict) -> tuple[int | None, str]:
-    """Run ``command``; kill it and its children after ``timeout`` s.
-
-    Returns ``(exit code or None when killed, output)``; the output keeps its first and last
-    ``LOG_KEEP // 2`` characters only, however much the command prints.
-    """
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, start_new_session=True)
-    captured = _Capture(process.stdout)
-    try:
-        code = process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        kill_tree(process.pid)
-        process.wait()
-        code = None
-    captured.join()
-    return code, captured.text()
-
-
-def kill_tree(pid: int):
-    """SIGKILL a process, every descendant (Jupyter kernels live in sessions of their own)."""
-    try:
-        import psutil
-
-        children = psutil.Process(pid).children(recursive=True)
-    except Exception:  # psutil missing or the process already gone
-        children = []
-    for child in children:
-        try:
-            child.kill()
-        except Exception:
-            pass
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-class _Capture:
-    """Read a pipe in a thread, keeping only its head and tail (and the total size)."""
-
-    def __init__(self, pipe):
-        self.head, self.tail, self.total = bytearray(), bytearray(), 0
-        self.thread = threading.Thread(target=self._read, args=(pipe,), daemon=True)
-        self.thread.start()
-
-    def _read(self, pipe):
-        half = LOG_KEEP // 2
-        for chunk in iter(lambda: pipe.read1(65536), b""):
-            self.total += len(chunk)
-            if len(self.head) < half:
-                self.head += chunk[: half - len(self.head)]
-            self.tail = (self.tail + chunk)[-half:]
-
-    def join(self):
-        self.thread.join(timeout=10)
-
-    def text(self) -> str:
-        if self.total <= len(self.head):
-            return self.head.decode("utf-8", "replace")
-        rest = self.total - len(self.head)  # bytes after the head; the tail keeps their end
-        left_out = rest - len(self.tail)
-        gap = f"\n[... {left_out} bytes left out ...]\n" if left_out > 0 else ""
-        return (self.head.decode("utf-8", "replace") + gap
-                + self.tail[-rest:].decode("utf-8", "replace"))
-
-
-def read_results(work: Path, result: Result):
-    """Fill ``result`` from otter's ``results.json`` (scores, feedback) in ``work``."""
-    path = work / "results.json"
+def handed_out_cells(master: Path, build: Path = BUILD) -> set[str]:
+    """The code cells of the student notebook as handed out (not read for flags)."""
+    path = student_notebook(master, build)
     if not path.exists():
-        return
-    for entry in json.loads(path.read_text()).get("tests", []):
-        if "max_score" in entry and entry.get("name"):
-            result.scores[entry["name"]] = float(entry.get("score") or 0.0)
-            result.feedback[entry["name"]] = str(entry.get("output", ""))
+        return set()
+    return {_source(c).strip() for c in json.loads(path.read_text())["cells"]
+            if c["cell_type"] == "code"}
 
 
-def notebook_notes(work: Path, max_output_mb: float) -> list[str]:
-    """Notes about the executed notebook in ``results.pkl``: cells that raised, huge output."""
-    path = work / "results.pkl"
-    if not path.exists():
-        return []
-    try:
-        import dill
+def grade_one(submission: Path, master: Path, lab, timeout: float, max_output_mb: float,
+              sandboxed: bool = True, seed: int = 0, limits=None,
+              handed_out: set[str] | None = None) -> Result:
+    """Grade one submission: run it (in the sandbox), decide every test here; never raises."""
+    from grading.checks import Submission, run_tests
+    from grading.flags import static_flags
+    from grading.session import Limits, Session
 
-        notebook = dill.loads(path.read_bytes()).notebook
-    except Exception as error:  # a results file we cannot read is itself worth reporting
-        return [f"could not read the executed notebook ({type(error).__name__})"]
-    errors, size = [], 0
-    for cell in notebook.get("cells", []):
-        for output in cell.get("outputs", []):
-            size += len(json.dumps(output))
-            if output.get("output_type") == "error":
-                errors.append(f"{output.get('ename')}: {str(output.get('evalue'))[:120]}")
-    notes = []
-    if errors:
-        notes.append(f"{len(errors)} cell(s) raised an error, the first {errors[0]}")
-    if size > max_output_mb * 1e6:
-        notes.append(f"printed {size / 1e6:.1f} MB of output (limit {max_output_mb:g} MB)")
-    return notes
-
-
-def grade_one(submission: Path, zip_path: Path, notebook_name: str, timeout: float,
-              max_output_mb: float) -> Result:
-    """Grade one submission with ``otter run`` in a private folder; never raises for bad input."""
-    result = Result(submission.name)
+    result = Result(submission.name, mode="sandbox" if sandboxed else "no-sandbox")
     started = time.monotonic()
     problem = notebook_problem(submission)
     if problem:
         result.reasons.append(problem)
+        result.seconds = time.monotonic() - started
         return result
-    with tempfile.TemporaryDirectory(prefix="bbdl-grade-") as tmp:
-        work = Path(tmp)
-        (work / "tmp").mkdir()
-        # The notebook keeps the name the student notebook had, so `otter.Notebook("lab01.ipynb")`
-        # in its first cell finds it.
-        notebook = work / "submission" / notebook_name
-        notebook.parent.mkdir()
-        shutil.copyfile(submission, notebook)
-        command = [sys.executable, "-m", "otter", "run", "-a", str(zip_path), "-o", str(work),
-                   "--no-logo", "-p", str(notebook)]
-        env = dict(os.environ, TMPDIR=str(work / "tmp"), MPLBACKEND="Agg",
-                   OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"))
-        code, result.log = run_limited(command, work, timeout, env)
-        read_results(work, result)
-        if code is None:
-            result.reasons.append(f"stopped after the time limit of {timeout:g} s")
-        elif code != 0 or not result.scores:
-            last = (result.log.strip().splitlines() or ["no output"])[-1][:200]
-            result.reasons.append(f"otter run failed (exit {code}): {last}")
-        result.reasons += notebook_notes(work, max_output_mb)
+    text = submission.read_bytes().decode("utf-8")
+    source = Submission(json.loads(text))
+    result.flags += static_flags(source.cells, handed_out or set())
+    limits = limits or Limits()
+    limits.cell_s = min(limits.cell_s, timeout)
+    sessions, notes = [], []
+
+    def new_session():
+        left = timeout - (time.monotonic() - started)
+        if left <= 0:
+            raise_gone(f"the submission used up its time limit of {timeout:g} s")
+        session_limits = Limits(**{**limits.__dict__, "call_s": min(limits.call_s, left)})
+        session = Session(text, master.name, sandboxed=sandboxed, limits=session_limits)
+        sessions.append(session)
+        info = session.start()
+        if len(sessions) == 1:
+            notes.extend(info.skipped)
+            if info.errors:
+                notes.append(f"{len(info.errors)} cell(s) raised an error, the first "
+                             f"{info.errors[0].split(': ', 1)[1]}")
+            if info.output_bytes > max_output_mb * 1e6:
+                notes.append(f"printed {info.output_bytes / 1e6:.1f} MB of output "
+                             f"(limit {max_output_mb:g} MB)")
+        return session
+
+    outcome, session = run_tests(lab, new_session, source, seed)
+    for s in sessions:
+        result.flags += [f for f in s.close() if f not in result.flags]
+    result.scores = outcome.scores
+    result.feedback = {q: "\n".join(lines) for q, lines in outcome.feedback.items()}
+    result.reasons += notes
+    if any("time limit" in line for lines in outcome.feedback.values() for line in lines):
+        result.reasons.append(f"stopped after the time limit of {timeout:g} s")
+    if any("did not answer within" in line for lines in outcome.feedback.values()
+           for line in lines):
+        result.reasons.append("a call did not finish in time (see the feedback)")
+    if outcome.restarts:
+        result.reasons.append(f"restarted {outcome.restarts} time(s) after a hang or crash")
     result.seconds = time.monotonic() - started
     return result
+
+
+def raise_gone(message: str):
+    from grading.session import StudentGone
+
+    raise StudentGone(message)
 
 
 # ---------------------------------------------------------------------------- reports
 
 
 def write_csv(results: list[Result], points: dict[str, float], path: Path):
-    """One row per submission: score per question, total, possible, reason."""
+    """One row per submission: score per question, total, possible, reason, flags, mode."""
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["submission", *points, "total", "possible", "reason"])
+        writer.writerow(["submission", *points, "total", "possible", "reason", "flags", "mode",
+                         "seconds"])
         for r in results:
             scores = [round(r.scores.get(q, 0.0), 3) for q in points]
             writer.writerow([r.submission, *scores, round(sum(scores), 3),
-                             round(sum(points.values()), 3), "; ".join(r.reasons)])
+                             round(sum(points.values()), 3), "; ".join(r.reasons),
+                             "; ".join(r.flags), r.mode, round(r.seconds, 1)])
 
 
 def feedback_text(result: Result, points: dict[str, float]) -> str:
-    """The per-question feedback for one submission (contains hidden-test messages)."""
+    """The per-question feedback for one submission (names the hidden tests that failed)."""
     total = sum(result.scores.get(q, 0.0) for q in points)
     lines = [f"Submission: {result.submission}",
              f"Score: {total:g} / {sum(points.values()):g}",
-             f"Notes: {'; '.join(result.reasons) or 'none'}", ""]
+             f"Notes: {'; '.join(result.reasons) or 'none'}",
+             f"Flags (for the instructor; they do not change the score): "
+             f"{'; '.join(result.flags) or 'none'}", ""]
     for q, possible in points.items():
         lines.append(f"== {q}: {result.scores.get(q, 0.0):g} / {possible:g}")
         text = result.feedback.get(q, "not graded (see the notes above)")
         if len(text) > FEEDBACK_CHARS:
             text = text[:FEEDBACK_CHARS] + "\n[... feedback cut ...]"
         lines += ["    " + line for line in text.splitlines()] + [""]
-    if result.reasons:
-        lines += ["== otter run output (start and end)", result.log]
     return "\n".join(lines) + "\n"
 
 
@@ -404,29 +341,52 @@ def write_feedback(results: list[Result], points: dict[str, float], out: Path):
 # ---------------------------------------------------------------------------- grade
 
 
-def grade(master: Path, submissions: Path, out: Path, jobs: int = 2, timeout: float = 120,
-          max_output_mb: float = 1.0, build: Path = BUILD) -> list[Result]:
-    """Grade every ``.ipynb`` in ``submissions``; write ``grades.csv`` and feedback to ``out``."""
-    zip_path = autograder_zip(master, build)
-    if not zip_path.exists():
-        raise SystemExit(f"{zip_path} is missing: run `make labs` first")
+def grade(master: Path, submissions: Path, out: Path, jobs: int = 2, timeout: float = 300,
+          max_output_mb: float = 1.0, build: Path = BUILD, sandboxed: bool = True,
+          seed: int | None = None, limits=None) -> list[Result]:
+    """Grade every ``.ipynb`` in ``submissions``; write ``grades.csv``, feedback and
+    ``summary.txt`` to ``out``."""
+    from grading import sandbox
+    from grading.checks import load_lab
+
+    if sandboxed:
+        ok, why = sandbox.available()
+        if not ok:
+            raise SystemExit(f"cannot grade in a sandbox: {why}. Install bubblewrap, or pass "
+                             "--no-sandbox to grade without one (submissions can then tamper "
+                             "with your machine; the CSV records the mode)")
     files = sorted(p for p in submissions.glob("*.ipynb") if p.is_file())
     if not files:
         raise SystemExit(f"no .ipynb files in {submissions}")
-    points = question_points(zip_path)
+    lab = load_lab(master)
+    seed = int.from_bytes(os.urandom(4), "little") if seed is None else seed
+    handed_out = handed_out_cells(master, build)
     out.mkdir(parents=True, exist_ok=True)
+    points = lab.points
 
     def one(path):
-        r = grade_one(path, zip_path, master.name, timeout, max_output_mb)
+        r = grade_one(path, master, lab, timeout, max_output_mb, sandboxed, seed, limits,
+                      handed_out)
         print(f"{r.submission}: {sum(r.scores.values()):g} / {sum(points.values()):g}"
-              f" in {r.seconds:.0f} s{'  (' + '; '.join(r.reasons) + ')' if r.reasons else ''}",
-              flush=True)
+              f" in {r.seconds:.0f} s{'  (' + '; '.join(r.reasons) + ')' if r.reasons else ''}"
+              f"{'  [flags: ' + '; '.join(r.flags) + ']' if r.flags else ''}", flush=True)
         return r
 
+    began = time.monotonic()
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         results = list(pool.map(one, files))
+    wall = time.monotonic() - began
     write_csv(results, points, out / "grades.csv")
     write_feedback(results, points, out)
+    seconds = [r.seconds for r in results]
+    summary = (f"lab {master.parent.name}: {len(results)} submission(s), mode "
+               f"{'sandbox' if sandboxed else 'no-sandbox'}, jobs {jobs}, seed {seed}\n"
+               f"wall time {wall:.1f} s; {60 * len(results) / wall:.1f} submissions per minute\n"
+               f"per submission: mean {sum(seconds) / len(seconds):.1f} s, "
+               f"max {max(seconds):.1f} s\n"
+               f"flagged: {sum(1 for r in results if r.flags)}\n")
+    (out / "summary.txt").write_text(summary)
+    print(summary, end="")
     return results
 
 
@@ -446,8 +406,12 @@ def main(argv=None) -> int:
                          help="folder holding the submitted .ipynb files")
     p_grade.add_argument("--out", type=Path, help="output folder (default SUBMISSIONS/graded)")
     p_grade.add_argument("--jobs", type=int, default=2, help="submissions graded at once")
-    p_grade.add_argument("--timeout", type=float, default=120,
-                         help="seconds allowed per submission (default 120)")
+    p_grade.add_argument("--timeout", type=float, default=300,
+                         help="seconds allowed per submission, all tests included (default 300)")
+    p_grade.add_argument("--no-sandbox", action="store_true",
+                         help="grade without bubblewrap (only for trusted notebooks)")
+    p_grade.add_argument("--seed", type=int, help="seed of the hidden tests' random inputs "
+                         "(default: drawn per run and written to summary.txt)")
     p_grade.add_argument("--max-output-mb", type=float, default=1.0,
                          help="notebook output above this many MB is reported (default 1)")
     for p in (p_assign, p_grade):
@@ -465,7 +429,7 @@ def main(argv=None) -> int:
     master = find_master(args.lab)
     out = args.out or args.submissions / "graded"
     results = grade(master, args.submissions, out, args.jobs, args.timeout, args.max_output_mb,
-                    args.build)
+                    args.build, sandboxed=not args.no_sandbox, seed=args.seed)
     print(f"{len(results)} submission(s) graded; wrote {out / 'grades.csv'}")
     return 0
 
