@@ -148,27 +148,18 @@ def solution_blocks(master: Path) -> list[str]:
     return [b for b in blocks if b.strip()]
 
 
+def hidden_checks(master: Path) -> Path:
+    """The lab's hidden checks and references, which only the grader reads."""
+    return master.parent / "checks.py"
+
+
 def hidden_test_names(master: Path) -> list[str]:
-    """The function names of the hidden tests of a master (otter's exception-based format)."""
-    names, in_tests = [], False
-    for cell in json.loads(master.read_text())["cells"]:
-        text = _source(cell).strip()
-        if cell["cell_type"] == "raw":
-            in_tests = text.upper().startswith("# BEGIN TESTS") or (
-                in_tests and not text.upper().startswith("# END TESTS"))
-            continue
-        if in_tests and cell["cell_type"] == "code" and _is_hidden_test(text):
-            names += [n.name for n in ast.parse(text).body if isinstance(n, ast.FunctionDef)]
-    return names
-
-
-def _is_hidden_test(text: str) -> bool:
-    first = text.splitlines()[0] if text else ""
-    if "BEGIN TEST CONFIG" in first.upper():
-        config = text.split("\n", 1)[1].split("END TEST CONFIG")[0]
-        return any(line.strip().lower().replace(" ", "") == "hidden:true"
-                   for line in config.splitlines())
-    return first.lstrip().startswith("#") and "hidden" in first.lower()
+    """The names of the hidden tests of a lab (``test_*`` functions of its ``checks.py``)."""
+    path = hidden_checks(master)
+    if not path.exists():
+        return []
+    return [n.name for n in ast.parse(path.read_text()).body
+            if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")]
 
 
 # ---------------------------------------------------------------------------- questions
@@ -264,7 +255,8 @@ def grade_one(submission: Path, master: Path, lab, timeout: float, max_output_mb
         if left <= 0:
             raise_gone(f"the submission used up its time limit of {timeout:g} s")
         session_limits = Limits(**{**limits.__dict__, "call_s": min(limits.call_s, left)})
-        session = Session(text, master.name, sandboxed=sandboxed, limits=session_limits)
+        session = Session(text, master.name, sandboxed=sandboxed, limits=session_limits,
+                          tag=submission.stem)
         sessions.append(session)
         info = session.start()
         if len(sessions) == 1:

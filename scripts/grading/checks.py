@@ -15,6 +15,7 @@ import ast
 import contextlib
 import hashlib
 import importlib.util
+import inspect
 import json
 import re
 import sys
@@ -65,10 +66,21 @@ class RemoteFunction:
         self._env, self.name = env, name
 
     def __call__(self, *args, **kwargs):
-        result, after = self._env.session.call(self.name, *args, return_args=True, **kwargs)
+        result, after = self._env.session.call(self.name, *args, return_args=True,
+                                               context=float_context(), **kwargs)
         write_back(list(args), after["args"])
         write_back(kwargs, after["kwargs"])
         return self._env._wrap(result)
+
+
+def float_context() -> dict:
+    """The caller's NumPy error state and whether warnings are errors, so that a test's
+    ``np.errstate(over="raise")`` or ``simplefilter("error")`` holds inside the call too."""
+    import warnings
+
+    first = warnings.filters[0] if warnings.filters else None
+    errors = bool(first and first[0] == "error" and first[2] is Warning and first[1] is None)
+    return {"errstate": dict(np.geterr()), "warnings_error": errors}
 
 
 def write_back(original, after):
@@ -233,6 +245,7 @@ class Test:
     question: str
     function: object
     public: bool
+    source: str = ""
 
 
 @dataclass
@@ -273,8 +286,9 @@ def load_lab(master: Path) -> Lab:
         if in_tests and cell["cell_type"] == "code":
             namespace = {}
             exec(compile(_without_call(text), f"{master.name}:{question}", "exec"), namespace)
-            tests += [Test(name, question, value, True) for name, value in namespace.items()
-                      if name.startswith("test_") and callable(value)]
+            tests += [Test(name, question, value, True, text) for name, value in namespace.items()
+                      if name.startswith("test_") and callable(value)
+                      and not name.startswith(f"test_{question}_selfcheck")]
     hidden = Path(master).parent / "checks.py"
     if hidden.exists():
         spec = importlib.util.spec_from_file_location(f"bbdl_checks_{master.parent.name}", hidden)
@@ -285,7 +299,8 @@ def load_lab(master: Path) -> Lab:
             if match and callable(value):
                 if match.group(1) not in points:
                     raise ValueError(f"{hidden}: {name} is for an unknown question")
-                tests.append(Test(name, match.group(1), value, False))
+                tests.append(Test(name, match.group(1), value, False,
+                                  inspect.getsource(value)))
     return Lab(Path(master), points, tests)
 
 
@@ -305,6 +320,7 @@ class Outcome:
     scores: dict[str, float] = field(default_factory=dict)
     feedback: dict[str, list[str]] = field(default_factory=dict)
     failed: dict[str, list[str]] = field(default_factory=dict)  # question -> failing tests
+    seconds: dict[str, float] = field(default_factory=dict)  # test -> time, when it passed
     restarts: int = 0
 
 
@@ -324,12 +340,15 @@ def describe(error: BaseException) -> str:
 
 def run_tests(lab: Lab, new_session, source: Submission | None, seed: int,
               questions: list[str] | None = None, stop_at_first_failure: bool = False,
-              session: Session | None = None) -> tuple[Outcome, Session | None]:
+              session: Session | None = None,
+              costs: dict[str, float] | None = None) -> tuple[Outcome, Session | None]:
     """Run the tests of ``questions`` (all by default). ``new_session()`` returns a started
     ``Session``; it is called again after a test timed out or the process died."""
     outcome, broken = Outcome(), None
     for question in questions or list(lab.points):
         tests = lab.of(question)
+        if stop_at_first_failure and costs:  # the quickest tests first: most mutants die there
+            tests = sorted(tests, key=lambda t: costs.get(t.name, 0.0))
         passed, lines, failing = 0, [], []
         for test in tests:
             if broken is None and (session is None or not session.alive):
@@ -353,6 +372,7 @@ def run_tests(lab: Lab, new_session, source: Submission | None, seed: int,
             else:
                 passed += 1
                 lines.append(f"{test.name}: passed ({time.monotonic() - started:.1f} s)")
+                outcome.seconds[test.name] = time.monotonic() - started
             finally:
                 if session.alive and session.callbacks:
                     try:

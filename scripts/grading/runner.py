@@ -14,6 +14,7 @@ message). An audit hook notes what honest work never does (the *flags*).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
@@ -212,7 +213,8 @@ class Agent:
                 raise NameError(f"name '{name}' is not defined: keep the function name the "
                                 "question gives")
             function = self.ns[name]
-        result = function(*args, **kwargs)
+        with float_context(message.get("context") or {}):
+            result = function(*args, **kwargs)
         return result, {"args": args, "kwargs": kwargs}
 
     def _callable(self, value):
@@ -233,6 +235,22 @@ class Agent:
                                f"{message.get('type')}: {message.get('message')}")
         stub.__name__ = stub.__qualname__ = name or "grader_function"
         return stub
+
+
+@contextlib.contextmanager
+def float_context(context: dict):
+    """The grader's NumPy error state and warnings-as-errors setting, around one call."""
+    import warnings
+
+    import numpy as np
+
+    allowed = {"ignore", "warn", "raise", "call", "print", "log"}
+    state = {k: v for k, v in dict(context.get("errstate") or {}).items()
+             if k in ("divide", "over", "under", "invalid") and v in allowed}
+    with np.errstate(**state), warnings.catch_warnings():
+        if context.get("warnings_error"):
+            warnings.simplefilter("error")
+        yield
 
 
 def _student_lines(error: BaseException) -> str:

@@ -85,7 +85,8 @@ def python_dirs() -> list[str]:
     return sorted(d for d in dirs if os.path.isdir(d))
 
 
-def command(runner_dir: Path, seccomp_fd: int | None, scratch_mb: int = 256) -> list[str]:
+def command(runner_dir: Path, seccomp_fd: int | None, scratch_mb: int = 256,
+            tag: str = "") -> list[str]:
     """The ``bwrap`` command line that runs ``runner.py`` from ``runner_dir``."""
     args = [bwrap(), "--unshare-all", "--die-with-parent", "--new-session",
             "--uid", "65534", "--gid", "65534", "--hostname", "sandbox"]
@@ -111,7 +112,8 @@ def command(runner_dir: Path, seccomp_fd: int | None, scratch_mb: int = 256) -> 
         args += ["--setenv", name, value]
     if seccomp_fd is not None:
         args += ["--seccomp", str(seccomp_fd)]
-    return args + ["--", sys.executable, "-I", "/grader/runner.py"]
+    # the tag (the submission's name) only makes the process easy to find in `ps`
+    return args + ["--", sys.executable, "-I", "/grader/runner.py", tag]
 
 
 def runner_copy() -> Path:

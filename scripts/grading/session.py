@@ -63,8 +63,8 @@ class Started:
 
 class Session:
     def __init__(self, notebook_text: str, name: str, sandboxed: bool = True,
-                 limits: Limits | None = None):
-        self.text, self.name, self.sandboxed = notebook_text, name, sandboxed
+                 limits: Limits | None = None, tag: str = ""):
+        self.text, self.name, self.sandboxed, self.tag = notebook_text, name, sandboxed, tag
         self.limits = limits or Limits()
         self.process: subprocess.Popen | None = None
         self.callbacks: dict[str, object] = {}
@@ -84,7 +84,8 @@ class Session:
             read_end, write_end = os.pipe()
             os.write(write_end, sandbox.seccomp_filter())
             os.close(write_end)
-            cmd = sandbox.command(self._runner_dir, read_end, self.limits.scratch_mb)
+            cmd = sandbox.command(self._runner_dir, read_end, self.limits.scratch_mb,
+                                  "".join(c for c in self.tag if c.isalnum() or c in "-_."))
             self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                             stderr=subprocess.DEVNULL, pass_fds=(read_end,),
                                             preexec_fn=env_limits)
@@ -95,7 +96,8 @@ class Session:
                    "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
                    "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"),
                    "MPLCONFIGDIR": os.path.join(self._work.name, ".matplotlib")}
-            self.process = subprocess.Popen([sys.executable, "-I", str(HERE / "runner.py")],
+            self.process = subprocess.Popen([sys.executable, "-I", str(HERE / "runner.py"),
+                                             self.tag],
                                             cwd=self._work.name, env=env,
                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                             stderr=subprocess.DEVNULL, preexec_fn=env_limits)
@@ -226,9 +228,10 @@ class Session:
             return
         self._send({"k": "ok"}, {"result": result})
 
-    def call(self, function: str, *args, return_args: bool = False, **kwargs):
-        got = self.request({"k": "call", "fn": function, "return_args": return_args},
-                           {"args": list(args), "kwargs": kwargs})
+    def call(self, function: str, *args, return_args: bool = False, context: dict | None = None,
+             **kwargs):
+        got = self.request({"k": "call", "fn": function, "return_args": return_args,
+                            "context": context or {}}, {"args": list(args), "kwargs": kwargs})
         return (got["result"], got["args"]) if return_args else got["result"]
 
     def call_handle(self, handle: wire.Handle, method: str = "__call__", *args, **kwargs):

@@ -5,18 +5,18 @@ that needs a result takes a file lock, computes it into a folder shared by all w
 others read it from there.
 
 - ``lab_session.build()``: ``scripts/labs.py assign`` for every lab, into a temporary folder.
-- ``lab_session.graded(master)``: ``scripts/labs.py grade`` (real ``otter run`` per submission,
-  two at a time) on the solution, the blank student notebook, a submission that prints megabytes
-  and raises, and the lab's first wrong answer; and, in a second batch with a short time limit,
-  a submission that loops forever next to one that is not JSON.
-- ``lab_session.replayed(master)``: every wrong answer of the lab graded by replaying the
-  solution notebook in one kernel (see ``lab_replay.py``), because one ``otter run`` per wrong
-  answer would cost about 15 CPU-seconds each.
+- ``lab_session.graded(master)``: ``scripts/labs.py grade`` in the sandbox on the solution, the
+  blank student notebook, a submission that prints megabytes and raises, the lab's first wrong
+  answer, one that loops forever in a cell, one that is not JSON, and (Lab 1) the hostile
+  corpus of ``hostile.py``, all in one batch.
+- ``lab_session.replayed(master)``: every wrong answer of the lab graded in the fast harness of
+  ``lab_replay.py``.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import importlib.util
 import json
 import sys
@@ -27,6 +27,7 @@ from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 
 def _load_script(name: str, path: Path):
@@ -39,9 +40,13 @@ def _load_script(name: str, path: Path):
 
 labs = _load_script("bbdl_labs_script", ROOT / "scripts" / "labs.py")
 
+from grading.checks import Submission, load_lab  # noqa: E402
+from grading.session import Limits  # noqa: E402
+
 MASTERS = labs.masters()
-E2E_TIMEOUT = 400  # s per submission in the main batch: generous, a loaded CI box is slow
-LOOP_TIMEOUT = 25  # s for the batch holding the infinite loop
+E2E_TIMEOUT = 900  # s per submission: generous, a loaded CI box is slow
+E2E_LIMITS = Limits(cell_s=120, call_s=120)
+LOOP_MARK = "bbdl-spin"
 
 
 def lab_id(master: Path) -> str:
@@ -89,6 +94,10 @@ def read_csv(path: Path) -> dict[str, dict[str, str]]:
         return {row["submission"]: row for row in csv.DictReader(handle)}
 
 
+def digest(paths) -> dict[str, str]:
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths if p.is_file()}
+
+
 class LabSession:
     """Lazily computed, cross-worker cached build and grading results."""
 
@@ -125,56 +134,73 @@ class LabSession:
         self.build()
         return labs.autograder_zip(master, self.build_root)
 
+    def lab(self, master):
+        return load_lab(master)
+
     def graded(self, master) -> dict:
-        """Rows of grades.csv for the main batch and for the loop batch, and timings."""
+        """Rows of grades.csv for the batch, its summary, and what the hostile corpus left."""
         def compute(folder):
-            main, loop = folder / "main", folder / "loop"
-            main.mkdir()
-            loop.mkdir()
+            import hostile
+
+            batch = folder / "batch"
+            batch.mkdir()
             solution, student = self.solution(master), self.student(master)
             write = lambda nb, path: path.write_text(json.dumps(nb))  # noqa: E731
-            write(solution, main / "solution.ipynb")
-            write(student, main / "blank.ipynb")
             at = first_code_index(solution) + 1
+            write(solution, batch / "solution.ipynb")
+            write(student, batch / "blank.ipynb")
             noisy = 'print("spam " * 600_000)\nraise RuntimeError("a bug in the submission")'
-            write(with_cell(solution, at, noisy, "noisy"), main / "prints-and-raises.ipynb")
+            write(with_cell(solution, at, noisy, "noisy"), batch / "prints-and-raises.ipynb")
             wrong = wrong_answers(master)[0]
             question, _ = wrong_header(wrong)
             write(with_cell(solution, check_cell_index(solution, question), wrong.read_text(),
-                            "wrong-answer"), main / f"wrong-{wrong.stem}.ipynb")
+                            "wrong-answer"), batch / f"wrong-{wrong.stem}.ipynb")
+            spin = f"# {LOOP_MARK}\nwhile True:\n    pass\n"
+            write(with_cell(solution, at, spin, "spin"), batch / "infinite-loop.ipynb")
+            (batch / "not-json.ipynb").write_text('{"cells": [ this is not JSON')
+            corpus = hostile.corpus(solution, student, folder, self.zip(master)) if \
+                master.parent.name.startswith("01") else {}
+            for name, notebook in corpus.items():
+                write(notebook, batch / f"{name}.ipynb")
+            guarded = sorted((ROOT / "labs").rglob("*")) + sorted(self.build_root.rglob("*"))
+            before = digest(guarded)
             started = time.monotonic()
-            labs.grade(master, main, main / "graded", jobs=2, timeout=E2E_TIMEOUT,
-                       build=self.build_root)
-            main_seconds = time.monotonic() - started
-
-            pid_file = loop / "kernel.pid"
-            spin = (f"import os\nwith open({str(pid_file)!r}, 'w') as f:\n"
-                    "    f.write(str(os.getpid()))\nwhile True:\n    pass\n")
-            write(with_cell(student, first_code_index(student) + 1, spin, "spin"),
-                  loop / "a-infinite-loop.ipynb")
-            (loop / "b-not-json.ipynb").write_text('{"cells": [ this is not JSON')
-            started = time.monotonic()
-            labs.grade(master, loop, loop / "graded", jobs=2, timeout=LOOP_TIMEOUT,
-                       build=self.build_root)
-            (folder / "timings.json").write_text(json.dumps(
-                {"main": main_seconds, "loop": time.monotonic() - started}))
+            limits = Limits(**E2E_LIMITS.__dict__)
+            limits.cell_s = 60  # the infinite loop costs this much once
+            labs.grade(master, batch, batch / "graded", jobs=2, timeout=E2E_TIMEOUT,
+                       build=self.build_root, seed=7, limits=limits)
+            (folder / "after.json").write_text(json.dumps({
+                "seconds": time.monotonic() - started, "changed": sorted(
+                    p for p, h in digest(guarded).items() if before.get(p) != h),
+                "leaks": hostile.leaks(folder), "processes": hostile.survivors()}))
         folder = self._once(f"graded-{lab_id(master)}", compute)
-        return {"main": read_csv(folder / "main" / "graded" / "grades.csv"),
-                "loop": read_csv(folder / "loop" / "graded" / "grades.csv"),
-                "main_dir": folder / "main" / "graded", "loop_dir": folder / "loop" / "graded",
-                "pid_file": folder / "loop" / "kernel.pid",
-                "timings": json.loads((folder / "timings.json").read_text()),
-                "points": labs.question_points(self.zip(master))}
+        return {"rows": read_csv(folder / "batch" / "graded" / "grades.csv"),
+                "dir": folder / "batch" / "graded",
+                "after": json.loads((folder / "after.json").read_text()),
+                "points": load_lab(master).points}
 
     def replayed(self, master) -> dict:
-        """``{"solution": scores, wrong_stem: scores}``, scores = {q: [score, possible]}."""
+        """``{"solution": scores, wrong_stem: scores}`` from the fast harness."""
         import lab_replay
 
         def compute(folder):
-            results = lab_replay.grade_wrong_answers(
-                labs.solution_notebook(master, self.build_root), self.zip(master),
-                [(w.stem, wrong_header(w)[0], w.read_text()) for w in wrong_answers(master)],
-                folder)
+            lab = load_lab(master)
+            solution = labs.solution_notebook(master, self.build_root)
+            harness = lab_replay.Harness(lab, solution)
+            source = Submission(json.loads(solution.read_text()))
+            try:
+                results = {"solution": harness.grade().scores}
+                for wrong in wrong_answers(master):
+                    question, _ = wrong_header(wrong)
+                    names = set(Submission({"cells": [code_cell(wrong.read_text(), "w")]})
+                                .functions)
+                    asked = lab_replay.dependents(lab, source, question, names)
+                    scores = dict(results["solution"])
+                    scores.update(harness.grade(wrong.read_text(), asked).scores)
+                    results[wrong.stem] = scores
+            finally:
+                harness.close()
+            results["points"] = lab.points
             (folder / "scores.json").write_text(json.dumps(results, indent=1))
         folder = self._once(f"replay-{lab_id(master)}", compute)
         return json.loads((folder / "scores.json").read_text())

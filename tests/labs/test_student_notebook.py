@@ -1,8 +1,10 @@
 """What learners get: no solutions, no hidden tests, and self-checks that work on their own."""
 
+import ast
 import json
 import re
 import shutil
+import textwrap
 
 import nbformat
 import pytest
@@ -57,7 +59,7 @@ def test_student_notebook_has_no_solution_code(lab_session, master):
 def test_student_notebook_has_public_tests_only(lab_session, master):
     student = lab_session.student(master)
     tests = student["metadata"]["otter"]["tests"]
-    assert set(tests) == set(labs.question_points(lab_session.zip(master)))
+    assert set(tests) == set(lab_session.lab(master).points)
     text = json.dumps(student)
     hidden = labs.hidden_test_names(master)
     assert hidden, "every question needs hidden tests"
@@ -67,13 +69,91 @@ def test_student_notebook_has_public_tests_only(lab_session, master):
 
 
 def test_every_question_has_public_and_hidden_tests(lab_session, master):
-    import zipfile
+    lab = lab_session.lab(master)
+    public = lab_session.student(master)["metadata"]["otter"]["tests"]
+    for question in lab.points:
+        assert "def test_" in str(public.get(question, "")), f"{question} has no public test"
+        assert not all(t.public for t in lab.of(question)), f"{question} has no hidden test"
 
-    with zipfile.ZipFile(lab_session.zip(master)) as archive:
-        for name in archive.namelist():
-            if name.startswith("tests/"):
-                text = archive.read(name).decode()
-                assert "hidden=False" in text and "hidden=True" in text, name
+
+def _solution_names(master) -> set[str]:
+    """Functions, classes and variables that the master's solution regions define."""
+    names = set()
+    for block in labs.solution_blocks(master):
+        try:
+            tree = ast.parse(textwrap.dedent(block))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+    return names | {n for n in _skeleton_functions(master)}
+
+
+def _skeleton_functions(master) -> set[str]:
+    """The functions the student writes (defined in the master's solution cells)."""
+    from grading.mutate import solution_cells
+
+    return {node.name for cells in solution_cells(master).values() for text, _ in cells
+            for node in ast.parse(text).body if isinstance(node, ast.FunctionDef)}
+
+
+ANSWERING_CALLS = ("torch.nn.functional.", "F.", "torch.sigmoid", "torch.softmax",
+                   "torch.log_softmax", "torch.optim.", "torch.autograd", "torch.relu",
+                   "torch.nn.Linear", "torch.nn.CrossEntropyLoss")
+
+
+def _dotted(node) -> str:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def test_nothing_handed_out_holds_or_computes_an_answer(lab_session, master):
+    """Parse every cell and every public test of the student notebook (sources and metadata):
+    no definition of a name the solution defines (beyond the empty skeletons the student fills
+    in), no helper function inside a public test, no reference computation (torch's functional
+    versions of the answers, optimisers, autograd), and the published copy is the same."""
+    student = lab_session.student(master)
+    forbidden = _solution_names(master)
+    skeletons = _skeleton_functions(master)
+    problems = []
+    for index, cell in enumerate(student["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        for node in ast.walk(ast.parse(labs._source(cell))):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in forbidden:
+                body = [b for b in node.body if not (isinstance(b, ast.Expr) and isinstance(
+                    b.value, ast.Constant))]
+                empty = all(isinstance(b, ast.Pass) for b in body) and len(body) <= 1
+                if node.name not in skeletons or not empty:
+                    problems.append(f"cell {index} defines {node.name}")
+    for question, test in student["metadata"]["otter"]["tests"].items():
+        tree = ast.parse(str(test))
+        tops = {id(n) for n in tree.body if isinstance(n, ast.FunctionDef)
+                and n.name.startswith("test_")}
+        # a lambda passed straight to the student's function is an input (q4's f), not a helper
+        tops |= {id(a) for n in ast.walk(tree) if isinstance(n, ast.Call) for a in n.args
+                 if isinstance(a, ast.Lambda)}
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Lambda)) and \
+                    id(node) not in tops:
+                problems.append(f"public test {question} defines "
+                                f"{getattr(node, 'name', 'a lambda')}")
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and \
+                    node.id in forbidden:
+                problems.append(f"public test {question} assigns {node.id}")
+            if isinstance(node, ast.Call):
+                called = _dotted(node.func)
+                if any(called.startswith(p) for p in ANSWERING_CALLS):
+                    problems.append(f"public test {question} computes with {called}")
+    assert not problems, "answers in what students receive:\n" + "\n".join(problems)
 
 
 def test_published_student_notebook_is_current(lab_session, master):

@@ -33,17 +33,17 @@ def test_wrong_answer_file_format(lab_session, case):
 
 @pytest.mark.parametrize("master", MASTERS, ids=lab_id)
 def test_replayed_solution_scores_full_marks(lab_session, master):
-    scores = lab_session.replayed(master)["solution"]
-    assert all(score == pytest.approx(possible) for score, possible in scores.values()), scores
+    replayed = lab_session.replayed(master)
+    assert replayed["solution"] == pytest.approx(replayed["points"]), replayed["solution"]
 
 
 @pytest.mark.parametrize("case", WRONG, ids=wrong_id)
 def test_wrong_answer_loses_points_only_on_its_question(lab_session, case):
     master, wrong = case
     question, mistake = wrong_header(wrong)
-    scores = lab_session.replayed(master)[wrong.stem]
-    assert "error" not in scores, scores
-    score, possible = scores[question]
-    assert score < possible, f"{wrong.name} ({mistake}) still gets {score}/{possible} on {question}"
-    hurt = {q: s for q, s in scores.items() if q != question and s[0] < s[1]}
+    replayed = lab_session.replayed(master)
+    scores, points = replayed[wrong.stem], replayed["points"]
+    assert scores[question] < points[question], (
+        f"{wrong.name} ({mistake}) still gets {scores[question]}/{points[question]} on {question}")
+    hurt = {q: s for q, s in scores.items() if q != question and s < points[q]}
     assert not hurt, f"{wrong.name} also costs points on other questions: {hurt}"
