@@ -20,7 +20,8 @@ help:
 	@echo "make test    run every check (lint, unit, graders, notebooks, book build, site)"
 	@echo "make lab     open JupyterLab with the book's kernel"
 	@echo "make labs    build student notebooks + autograders into _build/labs"
-	@echo "make grade LAB=01 SUBMISSIONS=dir   grade a folder of submissions"
+	@echo "make grade LAB=01 SUBMISSIONS=dir   grade a folder of submissions (sandboxed;"
+	@echo "             NO_SANDBOX=1 to grade without bubblewrap)"
 	@echo "make bench   time every notebook in a fresh kernel -> _build/bench.csv"
 	@echo "make sync    rewrite Colab badges / setup cells from _config.yml"
 	@echo "make clean   remove _build and .venv"
@@ -56,7 +57,8 @@ labs: $(STAMP)
 	$(BIN)/python scripts/labs.py assign
 
 grade: $(STAMP) labs
-	$(BIN)/python scripts/labs.py grade --lab $(LAB) --submissions $(SUBMISSIONS) --jobs $(JOBS)
+	$(BIN)/python scripts/labs.py grade --lab $(LAB) --submissions $(SUBMISSIONS) --jobs $(JOBS) \
+		$(if $(NO_SANDBOX),--no-sandbox)
 
 site-test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/site

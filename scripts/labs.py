@@ -1,19 +1,24 @@
-"""Build the graded labs and grade submissions with otter-grader 7, without Docker.
+"""Build the graded labs and grade submissions, decided outside the student's process.
 
     python scripts/labs.py assign            # labs/NN-topic/labNN.ipynb -> _build/labs/NN-topic/
     python scripts/labs.py assign --publish  # also refresh the committed student notebooks
-    python scripts/labs.py grade --lab 01 --submissions DIR [--jobs 2] [--timeout 120] [--out D]
+    python scripts/labs.py grade --lab 01 --submissions DIR [--jobs 2] [--timeout 300] [--out D]
+                                 [--seed N] [--no-sandbox]
+    python scripts/labs.py mutate --lab 01 [--question q2]   # mutation score of a lab's checks
 
 ``assign`` runs ``otter assign`` on each lab master and leaves, under ``_build/labs/NN-topic/``,
-``student/labNN.ipynb`` (what learners get: no solutions, public tests only) and
-``autograder/labNN-autograder.zip`` (all tests, hidden ones included). ``--publish`` copies the
-student notebook to ``labs/NN-topic/student/labNN.ipynb``, the copy Colab opens from GitHub.
+``student/labNN.ipynb`` (what learners get: no solutions, public tests only, for
+``grader.check``) and ``autograder/`` (otter's zip of the public tests and the notebook with
+solutions). ``--publish`` copies the student notebook to ``labs/NN-topic/student/labNN.ipynb``,
+the copy Colab opens from GitHub.
 
-``grade`` runs ``otter run`` on every ``.ipynb`` in a folder, a few at a time, each under a time
-limit, and writes ``grades.csv`` (one row per submission: a score per question, the total, the
-points possible and a ``reason`` when something went wrong) and one feedback text file per
-submission into the output folder (default ``DIR/graded``). A submission that is not a notebook,
-raises, prints too much or never finishes gets a row with a reason; the batch always goes on.
+``grade`` runs every ``.ipynb`` in a folder in a sandbox of its own (``grading/sandbox.py``), a
+few at a time, and decides each test here (``grading/checks.py``): the lab's public tests and
+its hidden ``checks.py`` call the student's functions across the sandbox wall. It writes
+``grades.csv`` (a score per question, total, possible, reason, flags, mode, seconds), one
+feedback text file per submission and ``summary.txt`` into the output folder (default
+``DIR/graded``). A submission that is not a notebook, raises, prints too much, hangs or crashes
+gets a row with a reason; the batch always goes on.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -219,6 +225,22 @@ def notebook_problem(path: Path) -> str | None:
     return None
 
 
+def notebook_from_zip(path: Path, folder: Path, limit_mb: float = 50) -> Path:
+    """The notebook inside a zip made by the lab's export cell, as ``folder/<zip name>.ipynb``
+    (a zip without exactly one notebook becomes a file that grades with a reason)."""
+    target = folder / f"{path.stem}.ipynb"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.infolist() if m.filename.endswith(".ipynb")
+                       and not m.filename.startswith("__MACOSX")]
+            if len(members) != 1 or members[0].file_size > limit_mb * 1e6:
+                raise ValueError(f"{len(members)} notebooks, or one over {limit_mb:g} MB")
+            target.write_bytes(archive.read(members[0]))
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        target.write_text(f"not a lab export ({error})")
+    return target
+
+
 def handed_out_cells(master: Path, build: Path = BUILD) -> set[str]:
     """The code cells of the student notebook as handed out (not read for flags)."""
     path = student_notebook(master, build)
@@ -347,9 +369,12 @@ def grade(master: Path, submissions: Path, out: Path, jobs: int = 2, timeout: fl
             raise SystemExit(f"cannot grade in a sandbox: {why}. Install bubblewrap, or pass "
                              "--no-sandbox to grade without one (submissions can then tamper "
                              "with your machine; the CSV records the mode)")
-    files = sorted(p for p in submissions.glob("*.ipynb") if p.is_file())
+    unpacked = Path(tempfile.mkdtemp(prefix="bbdl-zips-"))
+    files = sorted([p for p in submissions.glob("*.ipynb") if p.is_file()] +
+                   [notebook_from_zip(p, unpacked) for p in submissions.glob("*.zip")
+                    if p.is_file()])
     if not files:
-        raise SystemExit(f"no .ipynb files in {submissions}")
+        raise SystemExit(f"no .ipynb or .zip files in {submissions}")
     lab = load_lab(master)
     seed = int.from_bytes(os.urandom(4), "little") if seed is None else seed
     handed_out = handed_out_cells(master, build)
@@ -385,6 +410,31 @@ def grade(master: Path, submissions: Path, out: Path, jobs: int = 2, timeout: fl
 # ---------------------------------------------------------------------------- command line
 
 
+def mutate_command(master: Path, questions: list[str] | None, build: Path) -> int:
+    """Print each question's mutation score and every surviving mutant; 1 if any survive."""
+    sys.path.insert(0, str(ROOT / "tests" / "labs"))
+    from grading import mutate
+    from grading.checks import load_lab
+    from lab_replay import Harness
+
+    if not solution_notebook(master, build).exists():
+        assign(master, build=build)
+    lab = load_lab(master)
+    report = mutate.run(lab, solution_notebook(master, build), Harness, questions,
+                        progress=lambda m, killed: print(("killed   " if killed else "SURVIVED ")
+                                                          + m.ident, flush=True))
+    print(f"\n{'question':<9}{'mutants':>8}{'killed':>8}{'equivalent':>11}{'survived':>9}")
+    bad = 0
+    for question, r in report.items():
+        total = sum(len(r[k]) for k in ("killed", "equivalent", "survived", "stale"))
+        print(f"{question:<9}{total:>8}{len(r['killed']):>8}{len(r['equivalent']):>11}"
+              f"{len(r['survived']):>9}")
+        bad += len(r["survived"]) + len(r["stale"])
+        for ident in r["stale"]:
+            print(f"  listed as equivalent but killed or gone: {ident}")
+    return 1 if bad else 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -409,7 +459,13 @@ def main(argv=None) -> int:
     for p in (p_assign, p_grade):
         p.add_argument("--build", type=Path, default=BUILD,
                        help="where the built labs live (default _build/labs)")
+    p_mutate = sub.add_parser("mutate", help="mutation-test a lab's checks (see teaching.md)")
+    p_mutate.add_argument("--lab", required=True, help="lab number (01) or folder (01-neurons)")
+    p_mutate.add_argument("--question", action="append", help="only these questions (q1, ...)")
+    p_mutate.add_argument("--build", type=Path, default=BUILD)
     args = parser.parse_args(argv)
+    if args.command == "mutate":
+        return mutate_command(find_master(args.lab), args.question, args.build)
 
     if args.command == "assign":
         for master in [find_master(args.lab)] if args.lab else masters():

@@ -9,6 +9,9 @@ Colab front end for, or, if that fails, reads from the copy of the notebook on G
     from utils.selfcheck import unpack_colab_tests
     unpack_colab_tests("https://raw.githubusercontent.com/OWNER/REPO/main/labs/01-neurons/student/lab01.ipynb")
     grader = otter.Notebook(tests_dir="tests")
+
+Elsewhere, :func:`find_lab_notebook` finds the lab's notebook file even when the download renamed
+it (``lab01 (1).ipynb``), so that ``otter.Notebook`` can read the tests from it.
 """
 
 from __future__ import annotations
@@ -97,3 +100,31 @@ def unpack_colab_tests(fallback_url: str, tests_dir: str | Path = "tests") -> li
     except OSError as error:
         raise RuntimeError(f"could not fetch the lab's self-check tests from {fallback_url} "
                            f"({error}); check the internet connection of this runtime") from error
+
+
+def find_lab_notebook(name: str, folder: str | Path = ".") -> str:
+    """The file of the lab notebook ``name`` in ``folder``, even if it was renamed.
+
+    ``name`` itself when it exists; otherwise the one notebook in ``folder`` whose setup cell
+    looks for ``name`` (the most recently saved, if a download left several copies).
+    """
+    folder = Path(folder)
+    if (folder / name).is_file():
+        return str(folder / name) if str(folder) != "." else name
+    marker = f"find_lab_notebook({name!r})".replace("'", '"')
+    candidates = []
+    for path in folder.glob("*.ipynb"):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if marker in text.replace('\\"', '"'):
+            candidates.append(path)
+    if not candidates:
+        raise FileNotFoundError(
+            f"cannot find the lab notebook: no {name} in {folder.resolve()}, and no other "
+            f"notebook there is a copy of it. Keep the notebook in the folder you run it from.")
+    newest = max(candidates, key=lambda p: p.stat().st_mtime)
+    if newest.name != name:
+        print(f"(using {newest.name}, a renamed copy of {name})")
+    return str(newest) if str(folder) != "." else newest.name

@@ -563,3 +563,173 @@ def test_q6_arguments_determinism_other_data(env):
     assert np.shape(params["W2"])[1] == 3, "wine has 3 classes"
     acc = accuracy(params, wine.X_test, wine.y_test)
     assert acc >= 0.9, f"wine: test accuracy {acc:.3f} < 0.9"
+
+
+# ---------------------------------------------------------------------------- rules and inputs
+# Added when the labs were attacked with new wrong answers (issue 7): rules the prompts state,
+# arguments that must not be ignored, and inputs that simpler tests never tried.
+
+
+def _no_torch(env, *names):
+    for name in names:
+        used = {n for n in env.source.names_used(name) if n == "torch" or n.startswith("torch.")}
+        assert not used, f"{name} uses PyTorch ({sorted(used)[:3]}); write it in numpy"
+
+
+def test_q1_rule_numpy_only(env):
+    _no_torch(env, "affine_forward", "affine_backward")
+
+
+def test_q2_rule_numpy_only(env):
+    _no_torch(env, "relu_forward", "relu_backward")
+
+
+def test_q3_rule_numpy_only(env):
+    _no_torch(env, "softmax_cross_entropy")
+
+
+def test_q4_rule_own_checker(env):
+    """numerical_gradient is written here, without utils.check or PyTorch."""
+    _no_torch(env, "numerical_gradient")
+    used = env.source.names_used("numerical_gradient")
+    borrowed = sorted(n for n in used if n.startswith(("utils.check", "compare",
+                                                       "gradient_check", "utils.")))
+    assert not borrowed, f"numerical_gradient calls {borrowed}; write the differences yourself"
+
+
+def test_q5_rule_numpy_only(env):
+    _no_torch(env, "sgd_momentum")
+
+
+def test_q1_integers_views_and_non_square(env):
+    """Integer inputs, transposed and strided views, and shapes where a wrong axis shows."""
+    import numpy as np
+    from grading.wire import View
+
+    rng = env.rng("q1-views")
+    x, W, b = rng.integers(-3, 4, size=(5, 3)), rng.integers(-2, 3, size=(3, 7)), \
+        rng.integers(-1, 2, size=7)
+    out, cache = env["affine_forward"](x, W, b)
+    np.testing.assert_array_equal(out, x @ W + b, err_msg="integer x, W and b")
+    x, W, b = rng.normal(size=(4, 6)), rng.normal(size=(6, 2)), rng.normal(size=2)
+    G = rng.normal(size=(4, 2))
+    out, cache = env["affine_forward"](View(x, "T"), View(W, "every-other-column"), b)
+    np.testing.assert_allclose(out, x @ W + b, rtol=1e-12, err_msg="non-contiguous x and W")
+    dx, dW, db = env["affine_backward"](View(G, "T"), cache)
+    np.testing.assert_allclose(dx, G @ W.T, rtol=1e-12, err_msg="dx, non-contiguous inputs")
+    np.testing.assert_allclose(dW, x.T @ G, rtol=1e-12, err_msg="dW, non-contiguous inputs")
+    np.testing.assert_allclose(db, G.sum(axis=0), rtol=1e-12, err_msg="db")
+
+
+def test_q2_integers_extremes_and_views(env):
+    """Integer input, huge and tiny values, a strided view; the gradient's dtype follows dout."""
+    import numpy as np
+    from grading.wire import View
+
+    x = np.array([[-3, 0, 2], [7, -1, 0]])
+    out, cache = env["relu_forward"](x)
+    np.testing.assert_array_equal(out, np.maximum(x, 0))
+    dout = np.array([[0.5, 2.0, -1.0], [3.0, 4.0, 5.0]])
+    np.testing.assert_array_equal(env["relu_backward"](dout, cache), dout * (x > 0))
+    x = np.array([1e300, -1e300, 1e-300, -1e-300, 0.0])
+    out, cache = env["relu_forward"](View(x[None, :], "every-other-column"))
+    np.testing.assert_array_equal(out, np.maximum(x[None, :], 0.0))
+    np.testing.assert_array_equal(env["relu_backward"](np.ones((1, 5)), cache),
+                                  (x[None, :] > 0).astype(float))
+
+
+def test_q3_integer_logits_and_batch_of_one(env):
+    import numpy as np
+
+    for logits, y in ((np.array([[2, 0, -1]]), np.array([0])),
+                      (np.array([[1, 1], [0, 5], [3, 3]]), np.array([1, 0, 0]))):
+        loss, dlogits = env["softmax_cross_entropy"](logits, y)
+        z = logits - logits.max(axis=1, keepdims=True)
+        log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        rows = np.arange(len(y))
+        P = np.exp(log_p)
+        P[rows, y] -= 1
+        np.testing.assert_allclose(float(loss), -log_p[rows, y].mean(), rtol=1e-10)
+        np.testing.assert_allclose(dlogits, P / len(y), rtol=1e-10, atol=1e-15)
+
+
+def test_q4_eps_is_used(env):
+    """With a large eps the central difference of x**3 is 3x**2 + eps**2: eps must be used."""
+    import numpy as np
+
+    x = np.array([1.0, -2.0, 0.5])
+    grad = np.asarray(env["numerical_gradient"](lambda a: float(np.sum(a ** 3)), x, eps=0.1))
+    np.testing.assert_allclose(grad, 3 * x ** 2 + 0.01, rtol=1e-9,
+                               err_msg="numerical_gradient ignores its eps argument")
+
+
+def test_q4_integer_input_and_non_square(env):
+    """An integer x (the gradient is still a float array) and a (2, 3) input."""
+    import numpy as np
+
+    x = np.array([[1, 2, 3], [-1, 0, 4]])
+    W = np.arange(6.0).reshape(2, 3)
+    grad = np.asarray(env["numerical_gradient"](lambda a: float(np.sum(W * a ** 2)), x))
+    assert grad.dtype.kind == "f", f"the gradient must be a float array, got {grad.dtype}"
+    np.testing.assert_allclose(grad, 2 * W * x, rtol=1e-6, atol=1e-6)
+    assert np.array_equal(x, [[1, 2, 3], [-1, 0, 4]]), "x was modified"
+
+
+def test_q5_every_argument_matters(env):
+    """lr, mu and the velocity each change the step; no input is modified."""
+    import numpy as np
+
+    rng = env.rng("q5-args")
+    w, g, v = rng.normal(size=(3, 2)), rng.normal(size=(3, 2)), rng.normal(size=(3, 2))
+    copies = [a.copy() for a in (w, g, v)]
+    for lr, mu in ((0.1, 0.9), (0.7, 0.0), (0.01, 0.5)):
+        w_new, v_new = env["sgd_momentum"](w, g, v, lr, mu)
+        np.testing.assert_allclose(v_new, mu * v - lr * g, rtol=1e-12, err_msg=f"lr={lr}, mu={mu}")
+        np.testing.assert_allclose(w_new, w + mu * v - lr * g, rtol=1e-12)
+    for a, c, name in zip((w, g, v), copies, "wgv"):
+        assert np.array_equal(a, c), f"{name} was modified in place"
+
+
+def reference_train(X, y, hidden, epochs, lr, momentum, batch_size, seed):
+    """The loop q6 asks for, with the reference layers: the trajectory to compare with."""
+    rng = np.random.default_rng(seed)
+    params = init_mlp(X.shape[1], hidden, int(y.max()) + 1, rng)
+    velocity = {k: np.zeros_like(v) for k, v in params.items()}
+    losses = []
+    for _ in range(epochs):
+        order, batch_losses = rng.permutation(len(X)), []
+        for start in range(0, len(X), batch_size):
+            idx = order[start:start + batch_size]
+            h, c1 = affine_forward(X[idx], params["W1"], params["b1"])
+            a, c2 = relu_forward(h)
+            logits, c3 = affine_forward(a, params["W2"], params["b2"])
+            loss, dlogits = softmax_cross_entropy(logits, y[idx])
+            da, dW2, db2 = affine_backward(dlogits, c3)
+            _, dW1, db1 = affine_backward(relu_backward(da, c2), c1)
+            grads = {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+            for k in params:
+                params[k], velocity[k] = sgd_momentum(params[k], grads[k], velocity[k], lr,
+                                                      momentum)
+            batch_losses.append(loss)
+        losses.append(float(np.mean(batch_losses)))
+    return params, losses
+
+
+def test_q6_full_trajectory_with_a_partial_last_batch(env):
+    """Several epochs of mini-batches whose size does not divide N (the last one is smaller):
+    the epoch losses and final parameters equal the reference loop's, for every argument."""
+    import utils
+
+    data = utils.data.load_dataset("digits")
+    X, y = data.X_train[:150], data.y_train[:150]
+    for hidden, epochs, lr, momentum, batch_size, seed in ((12, 3, 0.05, 0.9, 32, 4),
+                                                            (7, 2, 0.2, 0.5, 64, 9)):
+        args = dict(hidden=hidden, epochs=epochs, lr=lr, momentum=momentum,
+                    batch_size=batch_size, seed=seed)
+        params, losses = run_with_references(env, X, y, **args)
+        ref_params, ref_losses = reference_train(X, y, **args)
+        np.testing.assert_allclose(losses, ref_losses, rtol=1e-9,
+                                   err_msg=f"epoch losses with {args}")
+        for k in ref_params:
+            np.testing.assert_allclose(params[k], ref_params[k], rtol=1e-8, atol=1e-12,
+                                       err_msg=f"{k} after training with {args}")

@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import wire  # noqa: E402
 
 REQUESTS, ANSWERS = os.dup(0), os.dup(1)
-CHECK_CELL = "grader.check("
+SKIPPED_CELLS = ("grader.check(", "grader.export(", "grader.check_all(")  # the grader checks
 
 
 def _take_pipes(log_path: str):
@@ -272,7 +272,7 @@ def run_notebook(shell, notebook: dict, skip: set[int], flags: Flags) -> list[st
             continue
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else str(source)
-        if index in skip or source.strip().startswith(CHECK_CELL) or not source.strip():
+        if index in skip or source.strip().startswith(SKIPPED_CELLS) or not source.strip():
             continue
         send({"k": "cell", "i": index})
         result = shell.run_cell(source, store_history=False)

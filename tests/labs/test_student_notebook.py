@@ -174,7 +174,8 @@ def test_setup_cell_installs_otter_on_colab_only(lab_session, master):
     rel = labs.published_notebook(master).relative_to(ROOT).as_posix()
     for needed in ['if "google.colab" in sys.modules:', "otter-grader==7.0.0", f'"{slug}"',
                    f"@{branch}", f"/{branch}/", rel, "unpack_colab_tests(", "import otter",
-                   f'otter.Notebook("{master.name}")', 'otter.Notebook(tests_dir="tests")']:
+                   f'otter.Notebook(find_lab_notebook("{master.name}"))',
+                   'otter.Notebook(tests_dir="tests")']:
         assert needed in setup, f"the first code cell lacks {needed!r}:\n{setup}"
     assert "%pip" not in setup.split('if "google.colab"')[0]
 
@@ -205,10 +206,12 @@ sys.modules.update({"google": google, "google.colab": colab, "google.colab._mess
 
 
 def test_self_check_works_with_the_notebook_alone_in_a_folder(lab_session, master, tmp_path):
-    """In a plain kernel, with the notebook alone in a folder, grader.check on the first question
+    """In a plain kernel, with the notebook alone in a folder under the name a second download
+    gets, grader.check on the first question
     passes with the solution filled in and fails when blank, reading the tests from the notebook.
     Then the setup cell runs again as on Colab (a stand-in `google.colab` hands over the notebook,
     pip is not called): it unpacks the tests to files and the same checks give the same verdicts.
+    Last, the export cell writes a zip holding the notebook (no PDF, so no LaTeX needed).
     """
     student, solution = lab_session.student(master), lab_session.solution(master)
     question = next(iter(labs.question_points(lab_session.zip(master))))
@@ -219,17 +222,21 @@ def test_self_check_works_with_the_notebook_alone_in_a_folder(lab_session, maste
     solved = [labs._source(solution["cells"][i]) for i in answers]
     assert solved != blank
     setup = labs._source(next(c for c in student["cells"] if c["cell_type"] == "code"))
-    colab = [FAKE_COLAB.replace("NOTEBOOK", repr(master.name)), setup]
+    colab = [FAKE_COLAB.replace("NOTEBOOK", repr(f"{master.stem} (1).ipynb")), setup]
     sources, verdict_at = [], []
     for step in (filled, blank, colab + solved, blank):
         sources += step
         verdict_at.append(len(sources))
         sources.append(f'grader.check("{question}")')
     sources.append("print(type(grader).__name__, grader._tests_dir, pip_calls)")
+    export = next(labs._source(c) for c in student["cells"]
+                  if labs._source(c).lstrip().startswith("# Save your notebook first"))
+    sources.append(export)
 
     folder = tmp_path / "alone"
     folder.mkdir()
-    shutil.copyfile(labs.student_notebook(master, lab_session.build()), folder / master.name)
+    renamed = f"{master.stem} (1).ipynb"  # what a second download is called
+    shutil.copyfile(labs.student_notebook(master, lab_session.build()), folder / renamed)
     run = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
     NotebookClient(run, kernel_name="python3", timeout=300, allow_errors=True,
                    resources={"metadata": {"path": str(folder)}}).execute()
@@ -239,7 +246,13 @@ def test_self_check_works_with_the_notebook_alone_in_a_folder(lab_session, maste
             assert "All test cases passed" in verdict, verdict
         else:
             assert "failed" in verdict and "All test cases passed" not in verdict, verdict
-    summary = _text(run.cells[-1])
+    zips = sorted(folder.glob("*.zip"))
+    assert len(zips) == 1, f"the export cell should write one zip: {_text(run.cells[-1])}"
+    import zipfile
+
+    with zipfile.ZipFile(zips[0]) as archive:
+        assert any(n.endswith(".ipynb") for n in archive.namelist()), archive.namelist()
+    summary = _text(run.cells[-2])
     assert summary.startswith("Notebook tests"), summary
     assert "otter-grader==7.0.0" in summary and "git+https://github.com/" in summary, summary
     assert (folder / "tests" / f"{question}.py").exists()
