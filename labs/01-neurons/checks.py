@@ -6,6 +6,7 @@ cannot see the checkout. Each ``test_qK_*(env)`` calls the student's functions t
 """
 
 # ruff: noqa: E501
+import numpy as np
 
 
 def test_q1_small_batch(env):
@@ -607,6 +608,8 @@ def test_q6_three_classes(env):
 
 def test_q1_rule_no_python_loop(env):
     """The prompt asks for array operations, not a Python loop over the examples."""
+    z = env["neuron_forward"](np.array([[1.0, 2.0]]), np.array([3.0, -1.0]), 0.5)
+    np.testing.assert_allclose(z, [1.5], err_msg="a rule counts only next to working code")
     loops = env.source.loops_in("neuron_forward")
     assert not loops, f"neuron_forward (or a helper it calls) loops in Python: {loops}"
 
@@ -709,3 +712,42 @@ def test_q6_returns_logits_in_eval_mode(env):
     probabilities_like = bool(((logits >= 0) & (logits <= 1)).all()) and \
         bool(torch.allclose(logits.sum(dim=1), torch.ones(len(logits)), atol=1e-4))
     assert not probabilities_like, "return logits (scores), not probabilities"
+
+
+def test_q5_runs_exactly_max_epochs_on_xor(env):
+    """On data that cannot be separated, w and b are what exactly max_epochs epochs give."""
+    import numpy as np
+
+    import utils
+
+    X, y = utils.data.toy_2d("xor", n=24, seed=2)
+    saved = env.get("perceptron_update")
+    env["perceptron_update"] = ref_update
+    try:
+        results = [env["train_perceptron"](X, y, lr=0.5, max_epochs=m) for m in (1, 3, 6)]
+    finally:
+        env["perceptron_update"] = saved
+    for m, (w, b, epochs) in zip((1, 3, 6), results):
+        ref_w, ref_b, ref_epochs = ref_train(X, y, 0.5, m)
+        assert epochs == ref_epochs == m, f"max_epochs={m}: expected {m} epochs, got {epochs}"
+        np.testing.assert_allclose(np.asarray(w), ref_w, rtol=1e-9, atol=1e-12,
+                                   err_msg=f"w after max_epochs={m}")
+        np.testing.assert_allclose(float(b), ref_b, rtol=1e-9, atol=1e-12)
+
+
+def ref_update(w, b, x, y, lr=1.0):
+    return (w + lr * y * x, b + lr * y) if y * (np.dot(w, x) + b) <= 0 else (w, b)
+
+
+def ref_train(X, y, lr, max_epochs):
+    X = X.astype(np.float64)
+    w, b = np.zeros(X.shape[1]), 0.0
+    for epoch in range(max_epochs):
+        changed = False
+        for i in range(len(X)):
+            s = 1 if y[i] == 1 else -1
+            if s * (np.dot(w, X[i]) + b) <= 0:
+                w, b, changed = w + lr * s * X[i], b + lr * s, True
+        if not changed:
+            return w, b, epoch + 1
+    return w, b, max_epochs

@@ -576,20 +576,37 @@ def _no_torch(env, *names):
         assert not used, f"{name} uses PyTorch ({sorted(used)[:3]}); write it in numpy"
 
 
+# A rule is only worth points next to working code: each rule test first checks a small case.
+
+
 def test_q1_rule_numpy_only(env):
+    out, cache = env["affine_forward"](np.eye(2), np.array([[1.0, 2.0], [3.0, 4.0]]),
+                                       np.array([0.5, 0.0]))
+    np.testing.assert_allclose(out, [[1.5, 2.0], [3.5, 4.0]])
+    dx, dW, db = env["affine_backward"](np.ones((2, 2)), cache)
+    np.testing.assert_allclose(db, [2.0, 2.0])
     _no_torch(env, "affine_forward", "affine_backward")
 
 
 def test_q2_rule_numpy_only(env):
+    out, cache = env["relu_forward"](np.array([[-1.0, 2.0]]))
+    np.testing.assert_array_equal(out, [[0.0, 2.0]])
+    np.testing.assert_array_equal(env["relu_backward"](np.array([[5.0, 7.0]]), cache),
+                                  [[0.0, 7.0]])
     _no_torch(env, "relu_forward", "relu_backward")
 
 
 def test_q3_rule_numpy_only(env):
+    loss, dlogits = env["softmax_cross_entropy"](np.zeros((1, 2)), np.array([0]))
+    np.testing.assert_allclose(float(loss), np.log(2.0))
+    np.testing.assert_allclose(dlogits, [[-0.5, 0.5]])
     _no_torch(env, "softmax_cross_entropy")
 
 
 def test_q4_rule_own_checker(env):
     """numerical_gradient is written here, without utils.check or PyTorch."""
+    grad = env["numerical_gradient"](lambda a: float(np.sum(a ** 2)), np.array([1.0, -2.0]))
+    np.testing.assert_allclose(grad, [2.0, -4.0], rtol=1e-6)
     _no_torch(env, "numerical_gradient")
     used = env.source.names_used("numerical_gradient")
     borrowed = sorted(n for n in used if n.startswith(("utils.check", "compare",
@@ -598,6 +615,10 @@ def test_q4_rule_own_checker(env):
 
 
 def test_q5_rule_numpy_only(env):
+    w_new, v_new = env["sgd_momentum"](np.array([1.0]), np.array([2.0]), np.array([0.5]), 0.1,
+                                       0.9)
+    np.testing.assert_allclose(v_new, [0.25])
+    np.testing.assert_allclose(w_new, [1.25])
     _no_torch(env, "sgd_momentum")
 
 

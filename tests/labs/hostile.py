@@ -39,7 +39,8 @@ def tamper_cells(folder: Path, zip_path: Path) -> list[str]:
         # find the autograder zip and the hidden checks: by path, through /proc, by search
         f"import glob, os, shutil\nfound = []\nfor path in [{str(zip_path)!r}] + "
         "glob.glob('/work/**/*autograder*.zip', recursive=True)[:5] + "
-        "glob.glob('/**/checks.py', recursive=True)[:5]:\n"
+        "glob.glob('/work/*/labs/*/checks.py') + glob.glob('/root/**/checks.py')[:5] + "
+        "glob.glob('/tmp/**/*.zip', recursive=True)[:5]:\n"
         "    try:\n        data = open(path, 'rb').read()\n        found.append(path)\n"
         "        open(path, 'wb').write(b'overwritten')\n    except OSError:\n        pass\n"
         "for pid in os.listdir('/proc'):\n"

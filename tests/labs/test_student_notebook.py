@@ -77,7 +77,8 @@ def test_every_question_has_public_and_hidden_tests(lab_session, master):
 
 
 def _solution_names(master) -> set[str]:
-    """Functions, classes and variables that the master's solution regions define."""
+    """Functions and classes that the master's solution regions define (solution regions are
+    function bodies, so their other names are local variables, which tests may reuse)."""
     names = set()
     for block in labs.solution_blocks(master):
         try:
@@ -87,8 +88,6 @@ def _solution_names(master) -> set[str]:
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                 names.add(node.name)
-            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                names.add(node.id)
     return names | {n for n in _skeleton_functions(master)}
 
 
