@@ -7,11 +7,10 @@ labs side by side); `scripts/labs.py mutate --lab NN` prints the same report as 
 import json
 
 import pytest
-from lab_replay import Harness
-from labkit import MASTERS, lab_id, labs
-
 from grading import mutate
 from grading.checks import load_lab
+from lab_replay import Harness
+from labkit import MASTERS, lab_id, labs
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=lab_id)
