@@ -204,9 +204,6 @@ def test_q3_categorical_matches_torch(env):
     import numpy as np
     import torch
 
-    def ref_softmax(Z):
-        E = np.exp(Z - Z.max(axis=1, keepdims=True))
-        return E / E.sum(axis=1, keepdims=True)
 
     saved = {k: env[k] for k in ("sigmoid", "softmax") if k in env}
     env["softmax"] = ref_softmax
@@ -229,9 +226,6 @@ def test_q3_categorical_large_logits(env):
     import numpy as np
     import torch
 
-    def ref_softmax(Z):
-        E = np.exp(Z - Z.max(axis=1, keepdims=True))
-        return E / E.sum(axis=1, keepdims=True)
 
     saved = {k: env[k] for k in ("sigmoid", "softmax") if k in env}
     env["softmax"] = ref_softmax
@@ -255,9 +249,6 @@ def test_q3_losses_are_means_over_the_batch(env):
     import numpy as np
     import torch
 
-    def ref_softmax(Z):
-        E = np.exp(Z - Z.max(axis=1, keepdims=True))
-        return E / E.sum(axis=1, keepdims=True)
 
     saved = {k: env[k] for k in ("sigmoid", "softmax") if k in env}
     env["softmax"] = ref_softmax
@@ -306,9 +297,6 @@ def test_q3_float32_logits_and_many_classes(env):
     import numpy as np
     import torch
 
-    def ref_softmax(Z):
-        E = np.exp(Z - Z.max(axis=1, keepdims=True))
-        return E / E.sum(axis=1, keepdims=True)
 
     saved = {k: env[k] for k in ("sigmoid", "softmax") if k in env}
     env["softmax"] = ref_softmax
@@ -384,8 +372,6 @@ def test_q5_separates_the_blobs(env):
 
     import utils
 
-    def ref_update(w, b, x, y, lr=1.0):
-        return (w + lr * y * x, b + lr * y) if y * (np.dot(w, x) + b) <= 0 else (w, b)
 
     saved = env.get("perceptron_update")
     env["perceptron_update"] = ref_update  # your q4 answer does not affect this question
@@ -405,21 +391,7 @@ def test_q5_matches_a_reference_loop(env):
 
     import utils
 
-    def ref_update(w, b, x, y, lr=1.0):
-        return (w + lr * y * x, b + lr * y) if y * (np.dot(w, x) + b) <= 0 else (w, b)
 
-    def ref_train(X, y, lr, max_epochs):
-        X = X.astype(np.float64)
-        w, b = np.zeros(X.shape[1]), 0.0
-        for epoch in range(max_epochs):
-            changed = False
-            for i in range(len(X)):
-                s = 1 if y[i] == 1 else -1
-                if s * (np.dot(w, X[i]) + b) <= 0:
-                    w, b, changed = w + lr * s * X[i], b + lr * s, True
-            if not changed:
-                return w, b, epoch + 1
-        return w, b, max_epochs
 
     saved = env.get("perceptron_update")
     env["perceptron_update"] = ref_update
@@ -440,21 +412,7 @@ def test_q5_other_data_and_learning_rate(env):
 
     import utils
 
-    def ref_update(w, b, x, y, lr=1.0):
-        return (w + lr * y * x, b + lr * y) if y * (np.dot(w, x) + b) <= 0 else (w, b)
 
-    def ref_train(X, y, lr, max_epochs):
-        X = X.astype(np.float64)
-        w, b = np.zeros(X.shape[1]), 0.0
-        for epoch in range(max_epochs):
-            changed = False
-            for i in range(len(X)):
-                s = 1 if y[i] == 1 else -1
-                if s * (np.dot(w, X[i]) + b) <= 0:
-                    w, b, changed = w + lr * s * X[i], b + lr * s, True
-            if not changed:
-                return w, b, epoch + 1
-        return w, b, max_epochs
 
     saved = env.get("perceptron_update")
     env["perceptron_update"] = ref_update
@@ -478,8 +436,6 @@ def test_q5_non_separable_data_runs_max_epochs(env):
 
     import utils
 
-    def ref_update(w, b, x, y, lr=1.0):
-        return (w + lr * y * x, b + lr * y) if y * (np.dot(w, x) + b) <= 0 else (w, b)
 
     saved = env.get("perceptron_update")
     env["perceptron_update"] = ref_update
@@ -495,8 +451,6 @@ def test_q5_tiny_data_set_by_hand(env):
     """Four points whose training can be followed by hand, and inputs left unchanged."""
     import numpy as np
 
-    def ref_update(w, b, x, y, lr=1.0):
-        return (w + lr * y * x, b + lr * y) if y * (np.dot(w, x) + b) <= 0 else (w, b)
 
     X = np.array([[2.0, 1.0], [-1.0, -1.0], [1.0, 3.0], [-2.0, 0.5]])
     y = np.array([1, 0, 1, 0])
@@ -520,8 +474,6 @@ def test_q5_returns_plain_types(env):
 
     import utils
 
-    def ref_update(w, b, x, y, lr=1.0):
-        return (w + lr * y * x, b + lr * y) if y * (np.dot(w, x) + b) <= 0 else (w, b)
 
     saved = env.get("perceptron_update")
     env["perceptron_update"] = ref_update
@@ -733,6 +685,11 @@ def test_q5_runs_exactly_max_epochs_on_xor(env):
         np.testing.assert_allclose(np.asarray(w), ref_w, rtol=1e-9, atol=1e-12,
                                    err_msg=f"w after max_epochs={m}")
         np.testing.assert_allclose(float(b), ref_b, rtol=1e-9, atol=1e-12)
+
+
+def ref_softmax(Z):
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
 
 
 def ref_update(w, b, x, y, lr=1.0):

@@ -44,6 +44,48 @@ def sgd_momentum(w, g, v, lr, mu):
     return w + v_new, v_new
 
 
+def torch_affine(x, W, b, dout):
+    import torch
+
+    xt, Wt, bt = (torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in (x, W, b))
+    out = xt @ Wt + bt
+    out.backward(torch.tensor(dout, dtype=torch.float64))
+    return out.detach().numpy(), xt.grad.numpy(), Wt.grad.numpy(), bt.grad.numpy()
+
+
+def torch_relu(x, dout):
+    import torch
+
+    xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    out = torch.relu(xt)
+    out.backward(torch.tensor(dout, dtype=torch.float64))
+    return out.detach().numpy(), xt.grad.numpy()
+
+
+def torch_sgd_trajectory(w0, A, c, lr, mu, steps):
+    """Minimise 0.5 * ||A w - c||^2 with torch.optim.SGD(momentum=mu); record (w, v, grad).
+
+    torch keeps a buffer u <- mu * u + g and steps w <- w - lr * u; with a constant
+    learning rate this is the lab's update with v = -lr * u.
+    """
+    import torch
+
+    wt = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
+    At, ct = torch.tensor(A), torch.tensor(c)
+    opt = torch.optim.SGD([wt], lr=lr, momentum=mu)
+    states = []
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = 0.5 * ((At @ wt - ct) ** 2).sum()
+        loss.backward()
+        g = wt.grad.numpy().copy()
+        opt.step()
+        buffer = opt.state[wt].get("momentum_buffer")  # torch keeps none when mu == 0
+        u = g if buffer is None else buffer.numpy().copy()
+        states.append((g, wt.detach().numpy().copy(), -lr * u))
+    return states
+
+
 LAYERS = {"affine_forward": affine_forward, "affine_backward": affine_backward,
           "relu_forward": relu_forward, "relu_backward": relu_backward,
           "softmax_cross_entropy": softmax_cross_entropy, "sgd_momentum": sgd_momentum}
@@ -74,11 +116,6 @@ def test_q1_small_example(env):
     import numpy as np
     import torch
 
-    def torch_affine(x, W, b, dout):
-        xt, Wt, bt = (torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in (x, W, b))
-        out = xt @ Wt + bt
-        out.backward(torch.tensor(dout, dtype=torch.float64))
-        return out.detach().numpy(), xt.grad.numpy(), Wt.grad.numpy(), bt.grad.numpy()
 
     x = np.array([[1.0, 2.0, 3.0], [-1.0, 0.5, 2.0]])
     W = np.array([[0.1, -0.2], [0.3, 0.4], [-0.5, 0.6]])
@@ -100,11 +137,6 @@ def test_q1_random_batch(env):
     import numpy as np
     import torch
 
-    def torch_affine(x, W, b, dout):
-        xt, Wt, bt = (torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in (x, W, b))
-        out = xt @ Wt + bt
-        out.backward(torch.tensor(dout, dtype=torch.float64))
-        return out.detach().numpy(), xt.grad.numpy(), Wt.grad.numpy(), bt.grad.numpy()
 
     rng = np.random.default_rng(1)
     x, W, b = rng.normal(size=(5, 4)), rng.normal(size=(4, 3)), rng.normal(size=3)
@@ -125,11 +157,6 @@ def test_q1_many_shapes_vs_torch(env):
     import numpy as np
     import torch
 
-    def torch_affine(x, W, b, dout):
-        xt, Wt, bt = (torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in (x, W, b))
-        out = xt @ Wt + bt
-        out.backward(torch.tensor(dout, dtype=torch.float64))
-        return out.detach().numpy(), xt.grad.numpy(), Wt.grad.numpy(), bt.grad.numpy()
 
     rng = np.random.default_rng(2024)
     for N, D, M in [(1, 1, 1), (1, 6, 2), (7, 3, 5), (32, 64, 10), (4, 9, 9), (10, 2, 17)]:
@@ -178,11 +205,6 @@ def test_q2_small_example(env):
     import numpy as np
     import torch
 
-    def torch_relu(x, dout):
-        xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
-        out = torch.relu(xt)
-        out.backward(torch.tensor(dout, dtype=torch.float64))
-        return out.detach().numpy(), xt.grad.numpy()
 
     x = np.array([[-2.0, -0.5, 0.0], [0.5, 1.0, 3.0]])
     dout = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
@@ -201,11 +223,6 @@ def test_q2_random_shapes_vs_torch(env):
     import numpy as np
     import torch
 
-    def torch_relu(x, dout):
-        xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
-        out = torch.relu(xt)
-        out.backward(torch.tensor(dout, dtype=torch.float64))
-        return out.detach().numpy(), xt.grad.numpy()
 
     rng = np.random.default_rng(99)
     for shape in [(1,), (5,), (4, 7), (3, 4, 5), (2, 3, 2, 2)]:
@@ -391,26 +408,6 @@ def test_q5_against_torch_sgd(env):
     import numpy as np
     import torch
 
-    def torch_sgd_trajectory(w0, A, c, lr, mu, steps):
-        """Minimise 0.5 * ||A w - c||^2 with torch.optim.SGD(momentum=mu); record (w, v, grad).
-
-        torch keeps a buffer u <- mu * u + g and steps w <- w - lr * u; with a constant
-        learning rate this is the lab's update with v = -lr * u.
-        """
-        wt = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
-        At, ct = torch.tensor(A), torch.tensor(c)
-        opt = torch.optim.SGD([wt], lr=lr, momentum=mu)
-        states = []
-        for _ in range(steps):
-            opt.zero_grad()
-            loss = 0.5 * ((At @ wt - ct) ** 2).sum()
-            loss.backward()
-            g = wt.grad.numpy().copy()
-            opt.step()
-            buffer = opt.state[wt].get("momentum_buffer")  # torch keeps none when mu == 0
-            u = g if buffer is None else buffer.numpy().copy()
-            states.append((g, wt.detach().numpy().copy(), -lr * u))
-        return states
 
     rng = np.random.default_rng(0)
     A, c, w = rng.normal(size=(4, 3)), rng.normal(size=4), rng.normal(size=3)
@@ -429,26 +426,6 @@ def test_q5_trajectories_vs_torch(env):
     import numpy as np
     import torch
 
-    def torch_sgd_trajectory(w0, A, c, lr, mu, steps):
-        """Minimise 0.5 * ||A w - c||^2 with torch.optim.SGD(momentum=mu); record (w, v, grad).
-
-        torch keeps a buffer u <- mu * u + g and steps w <- w - lr * u; with a constant
-        learning rate this is the lab's update with v = -lr * u.
-        """
-        wt = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
-        At, ct = torch.tensor(A), torch.tensor(c)
-        opt = torch.optim.SGD([wt], lr=lr, momentum=mu)
-        states = []
-        for _ in range(steps):
-            opt.zero_grad()
-            loss = 0.5 * ((At @ wt - ct) ** 2).sum()
-            loss.backward()
-            g = wt.grad.numpy().copy()
-            opt.step()
-            buffer = opt.state[wt].get("momentum_buffer")  # torch keeps none when mu == 0
-            u = g if buffer is None else buffer.numpy().copy()
-            states.append((g, wt.detach().numpy().copy(), -lr * u))
-        return states
 
     rng = np.random.default_rng(11)
     for d, lr, mu in [(1, 0.1, 0.0), (5, 0.02, 0.5), (8, 0.01, 0.99), (3, 0.3, 0.9)]:

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from . import wire
+from .flags import dotted
 from .session import Session, StudentGone, StudentRaised, StudentTimeout
 
 # ---------------------------------------------------------------------------- the env
@@ -210,22 +211,12 @@ class Submission:
                 if isinstance(n, ast.Name):
                     used.add(n.id)
                 elif isinstance(n, ast.Attribute):
-                    used.add(_dotted(n))
+                    used.add(dotted(n))
                 elif isinstance(n, (ast.Import, ast.ImportFrom)):
                     used.update(a.name for a in n.names)
                     if isinstance(n, ast.ImportFrom) and n.module:
                         used.add(n.module)
         return used
-
-
-def _dotted(node: ast.Attribute) -> str:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-    return ".".join(reversed(parts))
 
 
 def _parse(source: str) -> ast.Module:

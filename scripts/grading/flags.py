@@ -49,13 +49,13 @@ def _node_flags(node) -> list[str]:
         if root in MODULES:
             out.append(MODULES[root])
     elif isinstance(node, ast.Call):
-        name = _dotted(node.func)
+        name = dotted(node.func)
         if name in CALLS:
             out.append(CALLS[name])
     elif isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete)):
         targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
         for target in targets:
-            name = _dotted(target.value if isinstance(target, ast.Subscript) else target)
+            name = dotted(target.value if isinstance(target, ast.Subscript) else target)
             if name.startswith(("sys.modules", "sys.meta_path", "sys.path_hooks")):
                 out.append(f"changes {name.split('[')[0]}")
             elif isinstance(target, ast.Attribute) and name.startswith(TESTING):
@@ -70,7 +70,8 @@ def _node_flags(node) -> list[str]:
     return out
 
 
-def _dotted(node) -> str:
+def dotted(node) -> str:
+    """``a.b.c`` for an attribute chain (``x[]`` for a subscript), "" for anything else."""
     parts = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -78,5 +79,5 @@ def _dotted(node) -> str:
     if isinstance(node, ast.Name):
         parts.append(node.id)
     elif isinstance(node, ast.Subscript):
-        parts.append(_dotted(node.value) + "[]")
+        parts.append(dotted(node.value) + "[]")
     return ".".join(reversed(parts))

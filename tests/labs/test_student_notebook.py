@@ -9,6 +9,7 @@ import textwrap
 import nbformat
 import pytest
 import yaml
+from grading.flags import dotted
 from labkit import MASTERS, ROOT, lab_id, labs
 from nbclient import NotebookClient
 
@@ -104,16 +105,6 @@ ANSWERING_CALLS = ("torch.nn.functional.", "F.", "torch.sigmoid", "torch.softmax
                    "torch.nn.Linear", "torch.nn.CrossEntropyLoss")
 
 
-def _dotted(node) -> str:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
 def test_nothing_handed_out_holds_or_computes_an_answer(lab_session, master):
     """Parse every cell and every public test of the student notebook (sources and metadata):
     no definition of a name the solution defines (beyond the empty skeletons the student fills
@@ -149,7 +140,7 @@ def test_nothing_handed_out_holds_or_computes_an_answer(lab_session, master):
                     node.id in forbidden:
                 problems.append(f"public test {question} assigns {node.id}")
             if isinstance(node, ast.Call):
-                called = _dotted(node.func)
+                called = dotted(node.func)
                 if any(called.startswith(p) for p in ANSWERING_CALLS):
                     problems.append(f"public test {question} computes with {called}")
     assert not problems, "answers in what students receive:\n" + "\n".join(problems)
