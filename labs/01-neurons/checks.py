@@ -644,7 +644,7 @@ def test_q4_integer_inputs_and_no_mutation_for_either_label(env):
     import numpy as np
 
     for y in (1, -1):
-        w, x = np.array([0.5, -2.0, 1.0]) * -y, np.array([1, 1, -1])
+        w, x = np.array([0.5, -2.0, 1.0]) * y, np.array([1, 1, -1])  # margin -2.5: a mistake
         w0, x0 = w.copy(), x.copy()
         w_new, b_new = env["perceptron_update"](w, 0.0, x, y, 2.0)
         np.testing.assert_allclose(np.asarray(w_new), w0 + 2.0 * y * x0)
