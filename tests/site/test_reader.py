@@ -1,0 +1,240 @@
+"""The website as readers use it: navigation on a phone, clean math and code, offline, accessible.
+
+Every page of the table of contents is opened once at 1280 px (and once at 390 px) in headless
+Chromium, served from 127.0.0.1 with every other request refused; the checks below read what
+that visit recorded.
+"""
+
+import re
+
+import pytest
+from conftest import offline_context
+from test_site import toc_pages
+
+PAGES = toc_pages()
+SERIOUS = {"serious", "critical"}
+
+# Text a reader sees that still holds TeX: MathJax missed it (a `$` that did not pair up, a line
+# that Markdown turned into something else).
+RAW_TEX = r"\$|\\\(|\\\[|\\frac|\\mathbf|\\[a-zA-Z]+\{"
+
+_READ_PAGE = """async (rawTex) => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    await MathJax.startup.promise;
+  }
+  const skip = "pre, code, kbd, script, style, textarea, mjx-container, .MathJax, [hidden]";
+  const tex = new RegExp(rawTex);
+  const rawTexText = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const parent = node.parentElement;
+    if (!parent || parent.closest(skip)) continue;
+    if (tex.test(node.textContent)) rawTexText.push(node.textContent.trim().slice(0, 100));
+  }
+  const describe = (el) => `${el.tagName.toLowerCase()} "${(el.textContent || "")
+    .replace(/\\s+/g, " ").trim().slice(0, 60)}" (${el.scrollWidth} px in ${el.clientWidth} px)`;
+  const overflowing = Array.from(document.querySelectorAll(
+      "article pre, article mjx-container[display='true']"))
+    .filter((el) => el.scrollWidth > el.clientWidth + 1).map(describe);
+  const images = Array.from(document.querySelectorAll("img")).map((img) => ({
+    src: img.getAttribute("src"), alt: img.getAttribute("alt"),
+    decorative: img.getAttribute("role") === "presentation" ||
+      img.closest("[aria-hidden=true]") !== null,
+  }));
+  const strayOutputs = Array.from(document.querySelectorAll("div.cell")).filter((cell) => {
+    const code = cell.querySelector(".cell_input pre");
+    const out = cell.querySelector(".cell_output");
+    if (!code || !out) return false;
+    const lines = code.textContent.trim().split("\\n");
+    return /seed_everything\\(.*\\)\\s*$/.test(lines[lines.length - 1]) &&
+      /^\\s*\\d+\\s*$/.test(out.textContent);
+  }).map((cell) => cell.id || "cell");
+  return {rawTexText, overflowing, images, strayOutputs,
+          hasMathJax: !!document.querySelector("script[src*='mathjax']"),
+          typeset: document.querySelectorAll("mjx-container").length,
+          pageWidth: document.documentElement.scrollWidth,
+          viewport: document.documentElement.clientWidth};
+}"""
+
+
+def _visit(browser, base_url, width, axe=False):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = {}
+    for name in PAGES:
+        external, console, failed = [], [], []
+        context = offline_context(browser, external, viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.on("console", lambda m, c=console: c.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e, c=console: c.append(str(e)))
+        page.on("response", lambda r, f=failed: f.append(f"{r.status} {r.url}")
+                if r.status >= 400 else None)
+        page.goto(f"{base_url}/{name}.html", wait_until="networkidle")
+        seen = page.evaluate(_READ_PAGE, RAW_TEX)
+        if axe:
+            report = Axe().run(page)
+            seen["axe"] = [(v["impact"], v["id"], len(v["nodes"]), v["nodes"][0]["target"])
+                           for v in report.response["violations"]]
+        seen.update(external=external, console=console, failed=failed,
+                    transfer=page.evaluate("""() => performance.getEntriesByType("navigation")
+                      .concat(performance.getEntriesByType("resource"))
+                      .reduce((sum, e) => sum + e.transferSize, 0)"""))
+        results[name] = seen
+        context.close()
+    return results
+
+
+@pytest.fixture(scope="module")
+def wide(browser, base_url):
+    return _visit(browser, base_url, 1280, axe=True)
+
+
+@pytest.fixture(scope="module")
+def narrow(browser, base_url):
+    return _visit(browser, base_url, 390)
+
+
+def _per_page(results, key):
+    return {name: seen[key] for name, seen in results.items() if seen[key]}
+
+
+# -- navigation ----------------------------------------------------------------------------------
+
+def _phone(browser, external):
+    return offline_context(browser, external, viewport={"width": 390, "height": 844},
+                           is_mobile=True, has_touch=True)
+
+
+def test_menu_button_on_a_phone_shows_the_chapters_and_a_link_navigates(browser, base_url):
+    external = []
+    context = _phone(browser, external)
+    page = context.new_page()
+    page.goto(f"{base_url}/chapters/01-neurons/01-the-neuron.html")
+    button = page.locator(".bd-header-article .primary-toggle")
+    assert button.is_visible()
+    button.click()
+    menu = page.locator("#pst-primary-sidebar-modal[open]")
+    menu.wait_for(state="visible", timeout=5000)
+    link = menu.get_by_role("link", name=re.compile("Backpropagation and training"))
+    assert link.is_visible(), "the menu opened but does not show the chapter links"
+    link.click()
+    page.wait_for_url("**/chapters/02-backprop/index.html", timeout=5000)
+    context.close()
+    assert not external
+
+
+def test_contents_button_on_a_phone_shows_the_sections_of_the_page(browser, base_url):
+    external = []
+    context = _phone(browser, external)
+    page = context.new_page()
+    page.goto(f"{base_url}/chapters/02-backprop/04-training-well.html")
+    page.locator(".bd-header-article .secondary-toggle").click()
+    contents = page.locator("#pst-secondary-sidebar-modal[open]")
+    contents.wait_for(state="visible", timeout=5000)
+    link = contents.get_by_role("link", name=re.compile("Batch normalisation"))
+    assert link.is_visible()
+    link.click()
+    page.wait_for_url(re.compile(r"04-training-well\.html#batch-normalisation"), timeout=5000)
+    context.close()
+
+
+def test_menu_button_on_a_wide_screen_collapses_and_restores_the_sidebar(page, base_url):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{base_url}/chapters/01-neurons/01-the-neuron.html")
+    sidebar = page.locator("#pst-primary-sidebar")
+    assert sidebar.is_visible()
+    page.locator(".bd-header-article .primary-toggle").click()
+    sidebar.wait_for(state="hidden", timeout=5000)
+    page.locator(".bd-header-article .primary-toggle").click()
+    sidebar.wait_for(state="visible", timeout=5000)
+
+
+def test_no_empty_header_band_above_the_page(page, base_url):
+    page.goto(f"{base_url}/intro.html")
+    heights = page.evaluate("""() => Array.from(document.querySelectorAll("header.bd-header"))
+        .map((h) => h.getBoundingClientRect().height)""")
+    assert all(h == 0 for h in heights), f"header band of {heights} px"
+
+
+def test_right_hand_contents_list_is_reachable_to_its_last_entry(page, base_url):
+    page.set_viewport_size({"width": 1280, "height": 600})
+    page.goto(f"{base_url}/chapters/02-backprop/04-training-well.html")
+    last = page.locator(".bd-sidebar-secondary nav.page-toc a").last
+    last.scroll_into_view_if_needed()
+    box = last.bounding_box()
+    assert box and box["y"] >= 0 and box["y"] + box["height"] <= 600, (
+        "the last entry of the page's contents cannot be brought into view")
+
+
+# -- what each page shows ------------------------------------------------------------------------
+
+def test_no_page_shows_raw_tex_outside_mathjax(wide):
+    assert not _per_page(wide, "rawTexText")
+
+
+def test_pages_with_math_are_typeset_and_others_do_not_load_mathjax(wide):
+    for name, seen in wide.items():
+        if seen["hasMathJax"]:
+            assert seen["typeset"] > 0, f"{name} loads MathJax but shows no equation"
+    without = [name for name, seen in wide.items() if not seen["hasMathJax"]]
+    assert "intro" in without and "references" in without
+
+
+def test_no_code_cell_or_equation_is_wider_than_the_column_at_1280px(wide):
+    assert not _per_page(wide, "overflowing")
+
+
+def test_no_page_scrolls_sideways_on_a_phone(narrow):
+    wider = {n: (s["pageWidth"], s["viewport"]) for n, s in narrow.items()
+             if s["pageWidth"] > s["viewport"]}
+    assert not wider
+
+
+def test_no_page_makes_a_request_off_the_machine(wide, narrow):
+    assert not _per_page(wide, "external")
+    assert not _per_page(narrow, "external")
+
+
+def test_no_console_errors_and_no_failed_requests(wide):
+    assert not _per_page(wide, "console")
+    assert not _per_page(wide, "failed")  # a favicon 404 included
+
+
+def test_every_image_has_meaningful_alt_text(wide):
+    bad = {}
+    for name, seen in wide.items():
+        for img in seen["images"]:
+            alt = (img["alt"] or "").strip()
+            pathlike = re.search(r"[/\\]|\.(png|svg|jpe?g|gif|webp)$|^_images|^[\w-]+$", alt)
+            if img["decorative"] and img["alt"] == "":
+                continue
+            if not alt or (pathlike and " " not in alt):
+                bad.setdefault(name, []).append((img["src"], img["alt"]))
+    assert not bad
+
+
+def test_seed_everything_prints_no_stray_number(wide):
+    assert not _per_page(wide, "strayOutputs")
+
+
+def test_no_serious_or_critical_accessibility_violations(wide):
+    found = {name: [v for v in seen["axe"] if v[0] in SERIOUS] for name, seen in wide.items()}
+    assert not {name: v for name, v in found.items() if v}
+
+
+# -- the build -----------------------------------------------------------------------------------
+
+def test_no_source_maps_in_the_build(site):
+    maps = [p.relative_to(site).as_posix() for p in site.rglob("*.map")]
+    assert not maps
+    mentions = [p.name for p in (site / "_static").rglob("*") if p.suffix in {".js", ".css"}
+                and "sourceMappingURL=" in p.read_text(errors="replace")[-400:]]
+    assert not mentions
+
+
+def test_each_page_says_when_it_was_last_updated_and_how_to_report_a_problem(site):
+    for name in PAGES:
+        html = (site / (name + ".html")).read_text()
+        assert re.search(r"Last updated on \d{4}-\d{2}-\d{2}", html), name
+        assert re.search(r'href="https://github\.com/[^"]+/issues/new\?[^"]*"', html), name
