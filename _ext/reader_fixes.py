@@ -14,6 +14,13 @@ Each fix is guarded by a check in ``tests/site/``:
   source maps; and Jupyter Book loads MathJax on every page whose *toctree children* have math.
   Each is fixed here: ``default_mode``, ``html_favicon``, maps deleted after the build, MathJax
   only where the page itself has math.
+- **Accessibility (axe-core).** The sidebar's expand chevrons are ``<summary>`` elements with no
+  name ("summary-name", serious): each gets "Show the sections of <chapter>". The bibliography's
+  entries carry the deprecated ``doc-biblioentry`` role inside a ``role="list"``, which axe reports
+  as a list without list items ("aria-required-children", critical): they become list items.
+  The search field, the colour-mode switch and "Show code cell source" had names that do not
+  contain their visible text ("label-content-name-mismatch", serious; an axe rule that is off by
+  default, so the site test switches it on).
 - **Reader expectations.** Each page's footer gives the date its source last changed (git) and a
   link to report a problem with that page (the repository's issues, from ``_config.yml``).
 """
@@ -102,6 +109,40 @@ def _is_mathjax(app, script) -> bool:
     return filename.endswith(app.config.mathjax_path) or "window.MathJax" in body
 
 
+SIDEBAR_CHEVRON = re.compile(
+    r'(<a class="[^"]*reference internal[^"]*" href="[^"]*">\s*([^<]+?)\s*</a>'
+    r"<details[^>]*>\s*)<summary>")
+
+
+SEARCH_FIELD = re.compile(
+    r'(<button class="btn search-button-field[^"]*"[^>]*?) aria-label="Search"')
+THEME_ICON = re.compile(r'<i (class="theme-switch [^"]*")([^>]*?) title="[^"]*">')
+
+
+def accessible_html(html: str) -> str:
+    html = SIDEBAR_CHEVRON.sub(
+        lambda m: f'{m.group(1)}<summary aria-label="Show the sections of {m.group(2)}">', html)
+    html = html.replace('role="doc-biblioentry"', 'role="listitem"')
+    # The book's title and search box sat outside every landmark ("region", moderate).
+    html = html.replace('<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar">',
+                        '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar" '
+                        'role="complementary" aria-label="The book">')
+    # Visible text must be part of a control's name ("label-content-name-mismatch", serious).
+    html = SEARCH_FIELD.sub(r"\1", html)  # named by its text, "Search Ctrl+K"
+    html = html.replace('<summary aria-label="Toggle hidden content">', "<summary>")
+    return THEME_ICON.sub(r'<i aria-hidden="true" \1\2>', html)  # the button is "Color mode"
+
+
+def fix_pages(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    for path in Path(app.outdir).rglob("*.html"):
+        html = path.read_text()
+        fixed = accessible_html(html)
+        if fixed != html:
+            path.write_text(fixed)
+
+
 def drop_source_maps(app, exception):
     if exception is not None or app.builder.format != "html":
         return
@@ -120,4 +161,5 @@ def setup(app):
     app.add_css_file("bbdl-fixes.css")
     app.connect("html-page-context", page_context, priority=950)  # after MathJax is added
     app.connect("build-finished", drop_source_maps, priority=900)
+    app.connect("build-finished", fix_pages, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
