@@ -58,7 +58,8 @@ def setup_source(url: str, branch: str) -> str:
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
-        f'    package = "bbdl-utils @ git+{url}@{utils_release()}"  # a released tag\n'
+        "    # a released version of utils (a git tag), not whatever the branch holds today\n"
+        f'    package = "bbdl-utils @ git+{url}@{utils_release()}"\n'
         '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)'
     )
 
