@@ -22,7 +22,9 @@ Each fix is guarded by a check in ``tests/site/``:
   contain their visible text ("label-content-name-mismatch", serious; an axe rule that is off by
   default, so the site test switches it on).
 - **Reader expectations.** Each page's footer gives the date its source last changed (git) and a
-  link to report a problem with that page (the repository's issues, from ``_config.yml``).
+  link to report a problem with that page (the repository's issues, from ``_config.yml``). Each
+  chapter's first page offers its notebooks as one zip, and the landing page the whole book's,
+  each with the ``utils`` package and its requirements so that an offline class can run them.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from __future__ import annotations
 import re
 import subprocess
 import urllib.parse
+import zipfile
 from functools import cache
 from pathlib import Path
 
@@ -78,10 +81,62 @@ def _issues_url(app) -> str | None:
     return url.rstrip("/") + "/issues" if url else None
 
 
+ROOT = HERE.parent
+BOOK_ZIP = "bbdl-notebooks.zip"
+SUPPORT = ["utils", "pyproject.toml", "requirements.txt", "README.md"]
+
+
+def _chapter_zip(chapter: str) -> str:
+    return f"bbdl-{chapter}-notebooks.zip"
+
+
+def _download_link(context, zip_name: str, what: str) -> str:
+    href = context["pathto"](f"_downloads/{zip_name}", 1)
+    return (f'<p class="bbdl-download"><a class="reference download" href="{href}" download>'
+            f'<span class="fa-solid fa-file-zipper" aria-hidden="true"></span> Download {what} '
+            "as one zip</a> (with the <code>utils</code> package: <code>pip install -e .</code>, "
+            "then open the notebooks in Jupyter).</p>")
+
+
+def _add_download(app, pagename, context):
+    match = re.fullmatch(r"chapters/([^/]+)/index", pagename)
+    if match:
+        link = _download_link(context, _chapter_zip(match.group(1)), "this chapter's notebooks")
+    elif pagename == app.config.root_doc:
+        link = _download_link(context, BOOK_ZIP, "every notebook of the book")
+    else:
+        return
+    body = context.get("body", "")
+    context["body"] = re.sub(r"(</h1>)", lambda m: m.group(1) + link, body, count=1)
+
+
+def write_zips(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_downloads"
+    target.mkdir(exist_ok=True)
+    support = [p for name in SUPPORT for p in ([ROOT / name] if (ROOT / name).is_file() else
+               sorted((ROOT / name).rglob("*.py")))]
+    chapters = sorted(p for p in (ROOT / "chapters").iterdir() if p.is_dir())
+    everything = []
+    for chapter in chapters:
+        notebooks = sorted(chapter.glob("*.ipynb"))
+        everything += notebooks
+        _zip(target / _chapter_zip(chapter.name), notebooks + support)
+    _zip(target / BOOK_ZIP, everything + support)
+
+
+def _zip(path: Path, files):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in files:
+            archive.write(file, file.relative_to(ROOT).as_posix())
+
+
 def page_context(app, pagename, templatename, context, doctree):
     context["default_mode"] = "auto"  # pydata otherwise writes "" and logs an error
     if doctree is None:
         return
+    _add_download(app, pagename, context)
     source = app.env.doc2path(pagename)
     date = _git_date(str(source))
     if date:
@@ -162,4 +217,5 @@ def setup(app):
     app.connect("html-page-context", page_context, priority=950)  # after MathJax is added
     app.connect("build-finished", drop_source_maps, priority=900)
     app.connect("build-finished", fix_pages, priority=900)
+    app.connect("build-finished", write_zips, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -53,7 +53,10 @@ _READ_PAGE = """async (rawTex) => {
     return /seed_everything\\(.*\\)\\s*$/.test(lines[lines.length - 1]) &&
       /^\\s*\\d+\\s*$/.test(out.textContent);
   }).map((cell) => cell.id || "cell");
-  return {rawTexText, overflowing, images, strayOutputs,
+  const figures = Array.from(document.querySelectorAll("article figure")).map((f) => ({
+    number: (f.querySelector(".caption-number") || {}).textContent || "",
+    caption: (f.querySelector("figcaption") || {}).textContent || ""}));
+  return {rawTexText, overflowing, images, strayOutputs, figures,
           hasMathJax: !!document.querySelector("script[src*='mathjax']"),
           typeset: document.querySelectorAll("mjx-container").length,
           pageWidth: document.documentElement.scrollWidth,
@@ -218,6 +221,19 @@ def test_every_image_has_meaningful_alt_text(wide):
     assert not bad
 
 
+def test_every_figure_is_numbered_per_chapter_and_captioned(wide):
+    chapter_pages = [n for n in PAGES if re.match(r"chapters/\d\d-", n)]
+    assert sum(len(wide[n]["figures"]) for n in chapter_pages) >= 30
+    unnumbered = {}
+    for name in chapter_pages:
+        chapter = int(name.split("/")[1][:2])
+        for figure in wide[name]["figures"]:
+            if not (re.match(rf"Figure {chapter}\.\d+", figure["number"])
+                    and len(figure["caption"].split()) >= 5):
+                unnumbered.setdefault(name, []).append(figure)
+    assert not unnumbered
+
+
 def test_seed_everything_prints_no_stray_number(wide):
     assert not _per_page(wide, "strayOutputs")
 
@@ -242,3 +258,28 @@ def test_each_page_says_when_it_was_last_updated_and_how_to_report_a_problem(sit
         html = (site / (name + ".html")).read_text()
         assert re.search(r"Last updated on \d{4}-\d{2}-\d{2}", html), name
         assert re.search(r'href="https://github\.com/[^"]+/issues/new\?[^"]*"', html), name
+
+
+@pytest.mark.parametrize("chapter", sorted({p.split("/")[1] for p in PAGES
+                                           if p.startswith("chapters/")}))
+def test_each_chapter_offers_its_notebooks_as_one_zip(site, chapter):
+    import zipfile
+
+    page = site / "chapters" / chapter / "index.html"
+    links = re.findall(r'href="([^"]+\.zip)"', page.read_text())
+    assert links, f"{chapter}'s first page has no zip download"
+    archive = (page.parent / links[0]).resolve()
+    names = zipfile.ZipFile(archive).namelist()
+    chapter_notebooks = sorted(p for p in PAGES if p.startswith(f"chapters/{chapter}/")
+                               and (site.parents[1] / (p + ".ipynb")).exists())
+    assert chapter_notebooks and all(p + ".ipynb" in names for p in chapter_notebooks)
+    assert "utils/__init__.py" in names and "requirements.txt" in names
+
+
+def test_the_landing_page_offers_the_whole_book_as_one_zip(site):
+    import zipfile
+
+    links = re.findall(r'href="([^"]+\.zip)"', (site / "intro.html").read_text())
+    assert links
+    names = zipfile.ZipFile((site / links[0]).resolve()).namelist()
+    assert len([n for n in names if n.endswith(".ipynb")]) >= 8
