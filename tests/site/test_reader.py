@@ -283,3 +283,43 @@ def test_the_landing_page_offers_the_whole_book_as_one_zip(site):
     assert links
     names = zipfile.ZipFile((site / links[0]).resolve()).namelist()
     assert len([n for n in names if n.endswith(".ipynb")]) >= 8
+
+
+# -- the bibliography ----------------------------------------------------------------------------
+
+def _text(fragment: str) -> str:
+    import html
+
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
+
+
+def test_bibliography_labels_read_like_the_citations_that_link_to_them(site):
+    references = (site / "references.html").read_text()
+    labels = {m.group(1): _text(m.group(2)) for m in re.finditer(
+        r'<div class="citation" id="([^"]+)"[^>]*>\s*<span class="label">'
+        r'<span class="fn-bracket">\[</span>(.*?)<span class="fn-bracket">\]</span>', references)}
+    assert len(labels) >= 10
+    checked = 0
+    for name in PAGES:
+        page = (site / (name + ".html")).read_text()
+        for href, text in re.findall(
+                r'<a class="reference internal" href="[^"]*references\.html#([^"]+)"[^>]*>'
+                r"(.*?)</a>", page):
+            if href in labels:
+                # "[Kingma and Ba, 2015]", or in a textual citation "Cybenko [1989]" the year
+                label, shown = labels[href], _text(text)
+                assert shown in (label, label.rsplit(", ", 1)[-1]), (name, label, shown)
+                checked += 1
+    assert checked >= 20
+
+
+def test_the_full_list_sentence_links_to_the_bibliography(site):
+    for name in PAGES:
+        text = (site / (name + ".html")).read_text()
+        for sentence in re.findall(r"The full list is on the book.s.{0,300}?</p>", text, re.S):
+            assert re.search(r'href="[^"]*references\.html"', sentence), name
+
+
+def test_bibliography_page_promises_no_back_links_it_does_not_have(site):
+    text = _text((site / "references.html").read_text())
+    assert "link back to where it is cited" not in text
