@@ -123,3 +123,52 @@ def test_explorer_builds_a_widget():
         assert 10 ** sliders[0].value * lam == pytest.approx(1.0, rel=0.05)
     finally:
         plt.close("all")
+
+
+def test_momentum_steps_match_hand_computation():
+    H, m = wo.DEFAULT_HESSIAN, np.array([0.5, -1.0])
+    start, lr, mu = np.array([1.0, 2.0]), 0.05, 0.8
+    path, _ = wo.gd_path(lr, 3, start=start, hessian=H, minimum=m, momentum=mu)
+    w, v = start.copy(), np.zeros(2)
+    for k in range(3):
+        v = mu * v - lr * H @ (w - m)
+        w = w + v
+        np.testing.assert_allclose(path[k + 1], w, rtol=1e-12, atol=1e-12)
+
+
+def test_momentum_converges_beyond_the_gd_limit():
+    lam, mu = wo.largest_eigenvalue(), 0.5
+    lr = 2.5 / lam  # divergent for gradient descent, stable below 2 (1 + mu) / lam = 3 / lam
+    _, gd = wo.gd_path(lr, 200)
+    _, heavy = wo.gd_path(lr, 200, momentum=mu)
+    assert gd[-1] > gd[0] and heavy[-1] < 1e-6 * heavy[0]
+    _, too_far = wo.gd_path(3.1 / lam, 200, momentum=mu)
+    assert too_far[-1] > too_far[0]
+
+
+def test_adam_first_step_has_size_lr_in_every_coordinate():
+    start = np.array([3.0, -0.2])  # gradient components of very different sizes
+    path, losses = wo.gd_path(0.01, 1, start=start, method="adam")
+    np.testing.assert_allclose(np.abs(path[1] - path[0]), [0.01, 0.01], rtol=1e-5)
+    _, long = wo.gd_path(0.05, 400, start=start, method="adam")
+    assert long[-1] < 1e-3 * long[0]
+
+
+@pytest.mark.parametrize("momentum, error", [(1.0, ValueError), (-0.1, ValueError),
+                                             ("0.9", TypeError), (True, TypeError)])
+def test_bad_momentum_raises(momentum, error):
+    with pytest.raises(error):
+        wo.gd_path(0.1, 5, momentum=momentum)
+
+
+def test_unknown_method_raises():
+    with pytest.raises(ValueError, match="method"):
+        wo.gd_path(0.1, 5, method="sgd")
+
+
+def test_optimizer_gallery_has_three_axes():
+    fig = wo.optimizer_gallery()
+    try:
+        assert len(fig.axes) == 3
+    finally:
+        plt.close(fig)

@@ -10,8 +10,11 @@ a quadratic (up to a constant), so the chapter passes its own ``H`` and ``w*`` i
     widgets_optim.lr_gallery()                  # static figure: four learning rates
     widgets_optim.lr_explorer()                 # sliders; needs a live kernel
     widgets_optim.lr_gallery(hessian=H, minimum=w_star)
+    widgets_optim.optimizer_gallery(hessian=H, minimum=w_star)   # GD, momentum, Adam
 
-The chapter derives gradient descent; this module only draws it.
+The explorer also has a momentum slider and an Adam switch. Momentum is the heavy ball
+``v <- mu v - lr grad; w <- w + v`` and Adam the update of Kingma and Ba, as derived in the
+chapter. The chapter derives and checks the optimisers; this module only draws them.
 """
 
 from __future__ import annotations
@@ -66,22 +69,41 @@ def _check_lr_steps(lr, steps):
         raise ValueError(f"steps must be at least 1, got {steps}")
 
 
-def gd_path(lr: float, steps: int = 30, start=None, hessian=None, minimum=None):
-    """Run ``steps`` of gradient descent ``w <- w - lr * H (w - w*)`` from ``start``.
+def gd_path(lr: float, steps: int = 30, start=None, hessian=None, minimum=None,
+            momentum: float = 0.0, method: str = "gd"):
+    """Run ``steps`` of an optimiser on the quadratic from ``start``.
+
+    ``method="gd"``: gradient descent ``w <- w - lr * H (w - w*)``, with heavy-ball momentum
+    ``v <- momentum * v - lr * grad; w <- w + v`` when ``momentum > 0``. ``method="adam"``: Adam
+    with ``beta1 = 0.9``, ``beta2 = 0.999``, ``eps = 1e-8`` (``momentum`` is ignored).
 
     Returns ``(path, losses)``: ``path`` has shape ``(steps + 1, 2)`` (the start included) and
     ``losses[k] = 1/2 (w_k - w*)^T H (w_k - w*)``, the loss above its minimum. ``start``
     defaults to a point on the contour through ``w* + (-2, 1.5)``.
     """
     _check_lr_steps(lr, steps)
+    if method not in ("gd", "adam"):
+        raise ValueError(f"method must be 'gd' or 'adam', got {method!r}")
+    if isinstance(momentum, bool) or not isinstance(momentum, (int, float, np.number)):
+        raise TypeError(f"momentum must be a number, got {type(momentum).__name__}")
+    if not 0.0 <= momentum < 1.0:
+        raise ValueError(f"momentum must be in [0, 1), got {momentum}")
     H, m = _problem(hessian, minimum)
     w = m + np.array([-2.0, 1.5]) if start is None else np.asarray(start, dtype=np.float64)
     if w.shape != (2,):
         raise ValueError(f"start must be a point with 2 coordinates, got shape {w.shape}")
     path = [w.copy()]
+    v, s = np.zeros(2), np.zeros(2)  # velocity (or Adam's first moment) and second moment
     with np.errstate(over="ignore", invalid="ignore"):
-        for _ in range(steps):
-            w = w - lr * H @ (w - m)
+        for k in range(1, steps + 1):
+            grad = H @ (w - m)
+            if method == "adam":
+                v = 0.9 * v + 0.1 * grad
+                s = 0.999 * s + 0.001 * grad**2
+                w = w - lr * (v / (1 - 0.9**k)) / (np.sqrt(s / (1 - 0.999**k)) + 1e-8)
+            else:
+                v = momentum * v - lr * grad
+                w = w + v
             path.append(w.copy())
         path = np.array(path)
         d = path - m
@@ -90,9 +112,9 @@ def gd_path(lr: float, steps: int = 30, start=None, hessian=None, minimum=None):
 
 
 def plot_gd(lr: float, steps: int = 30, ax=None, start=None, hessian=None, minimum=None,
-            title=None):
-    """Draw the loss contours, the gradient-descent path and the minimum on one axis."""
-    path, losses = gd_path(lr, steps, start, hessian, minimum)
+            title=None, momentum: float = 0.0, method: str = "gd"):
+    """Draw the loss contours, the optimiser's path and the minimum on one axis."""
+    path, losses = gd_path(lr, steps, start, hessian, minimum, momentum, method)
     H, m = _problem(hessian, minimum)
     ax = ax if ax is not None else plt.subplots(figsize=(4.5, 4))[1]
     reach = 1.3 * max(np.abs(path[0] - m).max(), 1e-12)
@@ -134,10 +156,34 @@ def lr_gallery(steps: int = 30, hessian=None, minimum=None, start=None):
     return fig
 
 
-def lr_explorer(hessian=None, minimum=None, start=None):
-    """Sliders for ``log10(lr)`` and the number of steps; redraws the path on the contours.
+def optimizer_gallery(steps: int = 30, hessian=None, minimum=None, start=None,
+                      momentum: float = 0.9, adam_lr: float | None = None):
+    """Static fallback: gradient descent, heavy-ball momentum and Adam on the same quadratic.
 
-    Needs a live kernel (JupyterLab, Colab). The website shows :func:`lr_gallery` instead.
+    Gradient descent uses ``lr = 1 / lambda_max``; momentum the same ``lr`` with ``momentum``;
+    Adam ``adam_lr`` (default: a tenth of the distance from the start to the minimum, since
+    Adam's steps have roughly that size in every coordinate). Returns the figure.
+    """
+    H, m = _problem(hessian, minimum)
+    lam = largest_eigenvalue(H)
+    w0 = m + np.array([-2.0, 1.5]) if start is None else np.asarray(start, dtype=np.float64)
+    adam_lr = 0.1 * float(np.abs(w0 - m).max()) if adam_lr is None else adam_lr
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.9))
+    runs = [("gradient descent", 1 / lam, 0.0, "gd"),
+            (f"momentum {momentum:g}", 1 / lam, momentum, "gd"),
+            ("Adam", adam_lr, 0.0, "adam")]
+    for ax, (label, lr, mu, method) in zip(axes, runs, strict=True):
+        plot_gd(lr, steps, ax=ax, start=start, hessian=H, minimum=m, momentum=mu,
+                method=method, title=f"{label}, lr = {lr:.3g}")
+    fig.tight_layout()
+    return fig
+
+
+def lr_explorer(hessian=None, minimum=None, start=None):
+    """Sliders for ``log10(lr)``, the momentum and the number of steps, and an Adam switch.
+
+    Redraws the path on the contours and the loss curve. Needs a live kernel (JupyterLab,
+    Colab). The website shows :func:`lr_gallery` and :func:`optimizer_gallery` instead.
     """
     import ipywidgets as w
 
@@ -147,9 +193,14 @@ def lr_explorer(hessian=None, minimum=None, start=None):
     log_lr = w.FloatSlider(value=round(centre, 2), min=round(centre - 2, 2),
                            max=round(centre + 0.6, 2), step=0.02, description="log10(lr)",
                            continuous_update=False)
+    momentum = w.FloatSlider(value=0.0, min=0.0, max=0.99, step=0.01, description="momentum",
+                             continuous_update=False)
+    method = w.ToggleButtons(options=[("GD / momentum", "gd"), ("Adam", "adam")], value="gd",
+                             description="optimiser")
     steps = w.IntSlider(value=30, min=1, max=200, description="steps", continuous_update=False)
-    limit = w.HTML(f"convergence needs lr &lt; 2/&lambda;<sub>max</sub> = {2 / lam:.3g} "
-                   f"(log10 = {np.log10(2 / lam):.2f})")
+    limit = w.HTML(f"gradient descent converges for lr &lt; 2/&lambda;<sub>max</sub> = "
+                   f"{2 / lam:.3g} (log10 = {np.log10(2 / lam):.2f}); with momentum &mu; "
+                   f"the limit is 2(1 + &mu;)/&lambda;<sub>max</sub>")
     out = w.Output()
 
     def redraw(*_):
@@ -157,14 +208,16 @@ def lr_explorer(hessian=None, minimum=None, start=None):
             out.clear_output(wait=True)
             fig, (ax_path, ax_loss) = plt.subplots(1, 2, figsize=(9, 3.8))
             lr = 10 ** log_lr.value
-            plot_gd(lr, steps.value, ax=ax_path, start=start, hessian=H, minimum=m)
-            _, losses = gd_path(lr, steps.value, start, H, m)
+            mu = momentum.value if method.value == "gd" else 0.0
+            plot_gd(lr, steps.value, ax=ax_path, start=start, hessian=H, minimum=m,
+                    momentum=mu, method=method.value)
+            _, losses = gd_path(lr, steps.value, start, H, m, mu, method.value)
             ax_loss.semilogy(np.arange(len(losses)), np.maximum(losses, 1e-300))
             ax_loss.set(xlabel="step", ylabel="loss above minimum", title="loss")
             fig.tight_layout()
             plt.show()
 
-    log_lr.observe(redraw, names="value")
-    steps.observe(redraw, names="value")
+    for control in (log_lr, momentum, method, steps):
+        control.observe(redraw, names="value")
     redraw()
-    return w.VBox([w.HBox([log_lr, steps]), limit, out])
+    return w.VBox([w.HBox([log_lr, momentum]), w.HBox([method, steps]), limit, out])
