@@ -4,7 +4,9 @@ Chapter notebooks are committed without outputs, except the cells tagged
 ``nbval-check-output``: nbval compares those against the stored output, so it stays.
 
 The repository URL and branch come from ``_config.yml`` (the single source of truth), so
-moving the repository means editing one file and running ``make sync``.
+moving the repository means editing one file and running ``make sync``. On Colab the setup cell
+installs a released ``utils`` (the git tag ``v<version>``, the version in ``pyproject.toml``),
+not whatever the branch holds that day.
 
     python scripts/sync_notebooks.py           # rewrite badges and setup cells
     python scripts/sync_notebooks.py --check   # exit 1 listing notebooks that are stale
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -34,6 +37,13 @@ def repository():
     return url, repo.get("branch", "main")
 
 
+def utils_release() -> str:
+    """The git tag of the released `utils` the Colab setup cell installs: v + pyproject version."""
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    version = re.search(r'^version\s*=\s*"([^"]+)"', pyproject, re.MULTILINE).group(1)
+    return f"v{version}"
+
+
 def badge_source(notebook: Path, url: str, branch: str) -> str:
     slug = url.removeprefix("https://github.com/")
     rel = notebook.relative_to(ROOT).as_posix()
@@ -48,7 +58,8 @@ def setup_source(url: str, branch: str) -> str:
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
-        f'    package = "bbdl-utils @ git+{url}@{branch}"\n'
+        "    # a released version of utils (a git tag), not whatever the branch holds today\n"
+        f'    package = "bbdl-utils @ git+{url}@{utils_release()}"\n'
         '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)'
     )
 

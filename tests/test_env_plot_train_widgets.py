@@ -16,6 +16,10 @@ def test_seed_everything_makes_numpy_and_torch_repeatable():
     assert torch.equal(a[1], b[1])
 
 
+def test_seed_everything_returns_nothing_so_a_cell_prints_no_stray_zero():
+    assert utils.seed_everything(0) is None
+
+
 @pytest.mark.parametrize("bad", ["0", 1.5, -1, True])
 def test_seed_everything_rejects_bad_seeds(bad):
     with pytest.raises((TypeError, ValueError), match="seed"):

@@ -101,3 +101,11 @@ def test_setup_cell_does_nothing_outside_colab():
     colab = "import sys, types; sys.modules['google.colab'] = types.ModuleType('g')\n" + probe
     out = subprocess.run([sys.executable, "-c", colab], capture_output=True, text=True, check=True)
     assert "INSTALLING" in out.stdout and URL in out.stdout
+
+
+def test_colab_setup_installs_a_released_tag_of_utils_not_a_moving_branch():
+    code = sync_notebooks.setup_source(URL, BRANCH)
+    tag = sync_notebooks.utils_release()
+    assert tag == "v" + __import__("utils").__version__  # the tag names the package's version
+    assert f"git+{URL}@{tag}" in code
+    assert f"@{BRANCH}" not in code

@@ -10,10 +10,11 @@ import sys
 import numpy as np
 
 
-def seed_everything(seed: int = 0) -> int:
+def seed_everything(seed: int = 0) -> None:
     """Seed Python, NumPy and PyTorch so that a notebook gives the same numbers every run.
 
-    Returns the seed, so a cell can print what it used.
+    Returns nothing, so that a notebook cell ending in ``utils.seed_everything(0)`` prints no
+    stray ``0`` under the code.
     """
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
         raise TypeError(f"seed must be an int, got {type(seed).__name__}; e.g. seed_everything(0)")
@@ -25,9 +26,8 @@ def seed_everything(seed: int = 0) -> int:
     try:
         import torch
     except ImportError:  # torch is optional for the numpy-only pages
-        return int(seed)
+        return
     torch.manual_seed(seed)
-    return int(seed)
 
 
 def device():

@@ -57,12 +57,30 @@ def browser():
         browser.close()
 
 
+LOOPBACK = ("http://127.0.0.1", "data:", "blob:")
+
+
+def offline_context(browser, external, **options):
+    """A browser context that refuses (and records in `external`) every non-loopback request."""
+    context = browser.new_context(**options)
+
+    def route(route):
+        if route.request.url.startswith(LOOPBACK):
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    return context
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context()
-    # The site must work offline: refuse every request that leaves localhost.
-    context.route("**/*", lambda route: route.abort() if not route.request.url.startswith(
-        ("http://127.0.0.1", "data:", "blob:")) else route.continue_())
+    # The site must work offline: any request that leaves localhost is refused and fails the test.
+    external = []
+    context = offline_context(browser, external)
     page = context.new_page()
     yield page
     context.close()
+    assert not external, f"the page requested non-loopback URLs: {sorted(set(external))}"
