@@ -98,12 +98,13 @@ def command(runner_dir: Path, seccomp_fd: int | None, scratch_mb: int = 256,
             args += ["--symlink", os.readlink(link), link]
         elif os.path.isdir(link):
             args += ["--ro-bind", link, link]
-    for path in python_dirs():
-        args += ["--ro-bind", path, path]
     size = str(scratch_mb * 2**20)
     args += ["--proc", "/proc", "--dev", "/dev", "--size", size, "--tmpfs", "/tmp",
-             "--size", size, "--tmpfs", "/scratch", "--ro-bind", str(runner_dir), "/grader",
-             "--chdir", "/scratch", "--clearenv"]
+             "--size", size, "--tmpfs", "/scratch"]
+    # after /tmp's tmpfs, so that a checkout or virtual environment under /tmp stays visible
+    for path in python_dirs():
+        args += ["--ro-bind", path, path]
+    args += ["--ro-bind", str(runner_dir), "/grader", "--chdir", "/scratch", "--clearenv"]
     env = {"HOME": "/scratch", "TMPDIR": "/tmp", "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0",
            "MPLCONFIGDIR": "/scratch/.matplotlib", "PATH": "/usr/bin:/bin",
            "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"), "LANG": "C.UTF-8",

@@ -86,8 +86,9 @@ class Session:
             os.close(write_end)
             cmd = sandbox.command(self._runner_dir, read_end, self.limits.scratch_mb,
                                   "".join(c for c in self.tag if c.isalnum() or c in "-_."))
+            self._stderr = tempfile.TemporaryFile()
             self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                            stderr=subprocess.DEVNULL, pass_fds=(read_end,),
+                                            stderr=self._stderr, pass_fds=(read_end,),
                                             preexec_fn=env_limits)
             os.close(read_end)
         else:
@@ -101,6 +102,18 @@ class Session:
                                             cwd=self._work.name, env=env,
                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                             stderr=subprocess.DEVNULL, preexec_fn=env_limits)
+
+    def _sandbox_error(self) -> str:
+        """bubblewrap's own complaint, if it wrote one (the runner's output goes elsewhere)."""
+        stderr = getattr(self, "_stderr", None)
+        if stderr is None:
+            return ""
+        try:
+            stderr.seek(0)
+            text = stderr.read().decode("utf-8", "replace").strip()
+        except (OSError, ValueError):
+            return ""
+        return f" ({text.splitlines()[-1][:200]})" if text else ""
 
     def kill(self):
         if self.process is None:
@@ -174,8 +187,10 @@ class Session:
                 why = ("ran longer than the cell limit" if isinstance(error, StudentTimeout)
                        else "ended the process" if isinstance(error, (StudentGone, EOFError))
                        else f"broke the protocol ({error})")
-                if current is None or current in self.skip or \
-                        len(self.skip) >= self.limits.restarts:
+                if current is None:
+                    raise StudentGone(f"the sandbox did not start the notebook: {why}"
+                                      f"{self._sandbox_error()}") from error
+                if current in self.skip or len(self.skip) >= self.limits.restarts:
                     raise StudentGone(f"the notebook could not be run: a cell {why}") from error
                 self.skip.append(current)
                 self.started.skipped.append(f"cell {current} {why}; run again without it")
