@@ -9,66 +9,85 @@ cannot see the checkout. Each ``test_qK_*(env)`` calls the student's functions t
 import numpy as np
 
 
-def test_q1_small_batch(env):
-    """Three examples with two features, compared with torch.nn.functional.linear."""
+def test_q1_random_inputs(env):
+    """Random batches of every size from one example up, negative and large values included."""
     import numpy as np
-    import torch
-
-    X = np.array([[1.0, 2.0], [3.0, 4.0], [0.0, -1.0]])
-    w = np.array([0.5, -1.0])
-    b = 0.25
-    z = np.asarray(env["neuron_forward"](X, w, b))
-    expected = torch.nn.functional.linear(
-        torch.tensor(X), torch.tensor(w)[None, :], torch.tensor([b], dtype=torch.float64)
-    )[:, 0].numpy()
-    assert z.shape == (3,), f"expected shape (3,), one number per example; got {z.shape}"
-    np.testing.assert_allclose(z, expected, rtol=1e-12, atol=1e-12)
-
-
-def test_q1_bias_is_added_to_every_example(env):
-    """A random batch with a large bias, compared with torch."""
-    import numpy as np
-    import torch
-
-    rng = np.random.default_rng(1)
-    X, w, b = rng.normal(size=(5, 4)), rng.normal(size=4), 3.0
-    z = np.asarray(env["neuron_forward"](X, w, b))
-    expected = (torch.tensor(X) @ torch.tensor(w) + b).numpy()
-    assert z.shape == (5,), f"expected shape (5,), got {z.shape}"
-    np.testing.assert_allclose(z, expected, rtol=1e-12, atol=1e-12)
-
-
-def test_q1_random_shapes(env):
-    """Many random shapes, float32 and float64, every element checked."""
-    import numpy as np
-    import torch
 
     rng = np.random.default_rng(2024)
-    for _ in range(25):
-        n, d = rng.integers(1, 9), rng.integers(1, 7)
-        dtype = (np.float32, np.float64)[int(rng.integers(0, 2))]
-        X = rng.normal(size=(n, d)).astype(dtype)
-        w = rng.normal(size=d).astype(dtype)
-        b = float(rng.normal() * 5)
-        z = np.asarray(env["neuron_forward"](X, w, b))
-        expected = torch.nn.functional.linear(
-            torch.tensor(X, dtype=torch.float64), torch.tensor(w, dtype=torch.float64)[None],
-            torch.tensor([b], dtype=torch.float64))[:, 0].numpy()
-        assert z.shape == (n,), f"X {X.shape}: expected shape ({n},), got {z.shape}"
-        np.testing.assert_allclose(z, expected, rtol=1e-5, atol=1e-5)
+    for n in (1, 2, 3, 7, 50):
+        X = rng.normal(scale=10.0, size=(n, 2))
+        features = np.asarray(env["xor_features"](X))
+        assert features.shape == (n, 3), f"X {X.shape}: expected shape ({n}, 3), got {features.shape}"
+        expected = np.column_stack([X[:, 0], X[:, 1], X[:, 0] * X[:, 1]])
+        np.testing.assert_allclose(features, expected, rtol=1e-12, atol=1e-12,
+                                   err_msg="columns x1, x2, x1*x2, in that order")
 
 
-def test_q1_single_example_and_inputs_unchanged(env):
-    """One example (n = 1), a negative bias, and X and w left as they were."""
+def test_q1_integers_views_and_no_mutation(env):
+    """Integer inputs give float features; transposed and strided views; X left unchanged."""
+    import numpy as np
+    from grading.wire import View
+
+    rng = env.rng("q1-inputs")
+    X = rng.integers(-4, 5, size=(6, 2))
+    before = X.copy()
+    features = np.asarray(env["xor_features"](X))
+    assert features.dtype.kind == "f", f"return floats, got dtype {features.dtype}"
+    np.testing.assert_array_equal(features, np.c_[before, before[:, 0] * before[:, 1]],
+                                  err_msg="integer X")
+    Xf = rng.normal(size=(5, 2))
+    for kind in ("T", "every-other-column"):
+        features = np.asarray(env["xor_features"](View(Xf, kind)))
+        np.testing.assert_allclose(features, np.c_[Xf, Xf[:, 0] * Xf[:, 1]], rtol=1e-12,
+                                   err_msg=f"a {kind} view of X")
+    X = np.array([[2.0, -3.0], [0.5, 4.0]])
+    returned = np.asarray(env["xor_features"](X))  # changes made to X there come back here
+    assert np.array_equal(X, [[2.0, -3.0], [0.5, 4.0]]), "xor_features modified X"
+    np.testing.assert_allclose(returned[:, 2], [-6.0, 2.0])
+
+
+def test_q1_rule_no_python_loop(env):
+    """The prompt asks for array operations, not a Python loop over the examples."""
+    features = env["xor_features"](np.array([[1.0, 2.0]]))
+    np.testing.assert_allclose(features, [[1.0, 2.0, 2.0]],
+                               err_msg="a rule counts only next to working code")
+    loops = env.source.loops_in("xor_features")
+    assert not loops, f"xor_features (or a helper it calls) loops in Python: {loops}"
+
+
+def test_q1_neuron_computes_xor_with_a_margin(env):
+    """w_xor, b_xor: XOR on the corners and on at least 95 % of noisy points near them."""
     import numpy as np
 
-    X = np.array([[2.0, -3.0, 0.5]])
-    w = np.array([1.0, 2.0, -4.0])
-    X_before, w_before = X.copy(), w.copy()
-    z = np.asarray(env["neuron_forward"](X, w, -1.5))
-    assert z.shape == (1,), f"expected shape (1,), got {z.shape}"
-    np.testing.assert_allclose(z, [2.0 - 6.0 - 2.0 - 1.5], rtol=1e-12)
-    assert np.array_equal(X, X_before) and np.array_equal(w, w_before), "X or w was modified"
+    import utils
+
+    w = np.asarray(env["w_xor"], dtype=float)
+    b = float(env["b_xor"])
+    assert w.shape == (3,), f"w_xor must have shape (3,), got {w.shape}"
+    corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    outputs = (ref_xor_features(corners) @ w + b > 0).astype(int).tolist()
+    assert outputs == [0, 1, 1, 0], f"on the corners the neuron outputs {outputs}, XOR is [0, 1, 1, 0]"
+    for seed in (0, 1, 2):
+        X, y = utils.data.toy_2d("xor", n=400, noise=0.1, seed=seed)
+        accuracy = float(((ref_xor_features(X) @ w + b > 0) == y).mean())
+        assert accuracy >= 0.95, (f"on noisy XOR points (seed {seed}) the neuron is right on "
+                                  f"{accuracy:.1%}; leave each corner a clear margin")
+
+
+def test_q1_perceptron_converges_on_the_features(env):
+    """The reference perceptron converges on your features of noisy XOR data, and classifies it."""
+    import numpy as np
+
+    import utils
+
+    for seed in (3, 4):
+        X, y = utils.data.toy_2d("xor", n=200, noise=0.1, seed=seed)
+        features = np.asarray(env["xor_features"](X), dtype=float)
+        w, b, epochs = ref_train(features, y, 1.0, 200)
+        errors = int(((features @ w + b > 0) != y).sum())
+        assert epochs < 200 and errors == 0, (
+            f"seed {seed}: on your features the perceptron still makes {errors} mistakes after "
+            f"{epochs} epochs; XOR is not linearly separable in them")
 
 
 def test_q2_sigmoid_matches_torch(env):
@@ -558,34 +577,6 @@ def test_q6_three_classes(env):
 # arguments that must not be ignored, and inputs that simpler tests never tried.
 
 
-def test_q1_rule_no_python_loop(env):
-    """The prompt asks for array operations, not a Python loop over the examples."""
-    z = env["neuron_forward"](np.array([[1.0, 2.0]]), np.array([3.0, -1.0]), 0.5)
-    np.testing.assert_allclose(z, [1.5], err_msg="a rule counts only next to working code")
-    loops = env.source.loops_in("neuron_forward")
-    assert not loops, f"neuron_forward (or a helper it calls) loops in Python: {loops}"
-
-
-def test_q1_integers_views_and_shapes(env):
-    """Integer arrays, a transposed (non-contiguous) X, a non-square batch, one feature."""
-    import numpy as np
-    from grading.wire import View
-
-    rng = env.rng("q1-inputs")
-    X = rng.integers(-5, 6, size=(7, 3))
-    w = rng.integers(-3, 4, size=3)
-    z = np.asarray(env["neuron_forward"](X, w, 2))
-    np.testing.assert_array_equal(z, X @ w + 2, err_msg="integer X and w")
-    Xf = rng.normal(size=(6, 4))
-    wf = rng.normal(size=4)
-    z = np.asarray(env["neuron_forward"](View(Xf, "T"), wf, -0.5))
-    np.testing.assert_allclose(z, Xf @ wf - 0.5, rtol=1e-12, err_msg="a transposed view of X")
-    z = np.asarray(env["neuron_forward"](View(Xf, "every-other-column"), wf, 1.0))
-    np.testing.assert_allclose(z, Xf @ wf + 1.0, rtol=1e-12, err_msg="a strided view of X")
-    z = np.asarray(env["neuron_forward"](np.array([[2.0], [-1.0]]), np.array([3.0]), 0.0))
-    np.testing.assert_allclose(z, [6.0, -3.0], err_msg="one feature (d = 1)")
-
-
 def test_q2_integers_and_views(env):
     """Integer scores and non-contiguous views give the same probabilities."""
     import numpy as np
@@ -708,3 +699,8 @@ def ref_train(X, y, lr, max_epochs):
         if not changed:
             return w, b, epoch + 1
     return w, b, max_epochs
+
+
+def ref_xor_features(X):
+    X = np.asarray(X, dtype=float)
+    return np.column_stack([X[:, 0], X[:, 1], X[:, 0] * X[:, 1]])

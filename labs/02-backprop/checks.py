@@ -39,8 +39,8 @@ def softmax_cross_entropy(logits, y):
     return float(-log_p[rows, y].mean()), grad / len(y)
 
 
-def sgd_momentum(w, g, v, lr, mu):
-    v_new = mu * v - lr * g
+def sgd_momentum(w, g, v, lr, mu, weight_decay=0.0):
+    v_new = mu * v - lr * weight_decay * w - lr * g
     return w + v_new, v_new
 
 
@@ -62,26 +62,27 @@ def torch_relu(x, dout):
     return out.detach().numpy(), xt.grad.numpy()
 
 
-def torch_sgd_trajectory(w0, A, c, lr, mu, steps):
-    """Minimise 0.5 * ||A w - c||^2 with torch.optim.SGD(momentum=mu); record (w, v, grad).
+def torch_sgd_trajectory(w0, A, c, lr, mu, steps, weight_decay=0.0):
+    """Minimise 0.5 * ||A w - c||^2 with torch.optim.SGD(momentum=mu); record (grad, w, v).
 
-    torch keeps a buffer u <- mu * u + g and steps w <- w - lr * u; with a constant
-    learning rate this is the lab's update with v = -lr * u.
+    torch keeps a buffer u <- mu * u + (g + weight_decay * w) and steps w <- w - lr * u; with a
+    constant learning rate this is the lab's update with v = -lr * u.
     """
     import torch
 
     wt = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
     At, ct = torch.tensor(A), torch.tensor(c)
-    opt = torch.optim.SGD([wt], lr=lr, momentum=mu)
+    opt = torch.optim.SGD([wt], lr=lr, momentum=mu, weight_decay=weight_decay)
     states = []
     for _ in range(steps):
         opt.zero_grad()
         loss = 0.5 * ((At @ wt - ct) ** 2).sum()
         loss.backward()
         g = wt.grad.numpy().copy()
+        decayed = g + weight_decay * wt.detach().numpy()  # before the step changes wt
         opt.step()
         buffer = opt.state[wt].get("momentum_buffer")  # torch keeps none when mu == 0
-        u = g if buffer is None else buffer.numpy().copy()
+        u = decayed if buffer is None else buffer.numpy().copy()
         states.append((g, wt.detach().numpy().copy(), -lr * u))
     return states
 
@@ -731,3 +732,109 @@ def test_q6_full_trajectory_with_a_partial_last_batch(env):
         for k in ref_params:
             np.testing.assert_allclose(params[k], ref_params[k], rtol=1e-8, atol=1e-12,
                                        err_msg=f"{k} after training with {args}")
+
+
+# ---------------------------------------------------------------------------- weight decay (q5)
+# Added with the weight-decay term of Krizhevsky et al.'s update (issue 7, section 5).
+
+
+def test_q5_weight_decay_against_torch_sgd(env):
+    """Twenty steps with momentum and weight decay, compared with torch.optim.SGD."""
+    import numpy as np
+
+    rng = np.random.default_rng(21)
+    for d, lr, mu, wd in [(3, 0.05, 0.9, 0.0005), (4, 0.1, 0.0, 0.3), (2, 0.02, 0.5, 2.0)]:
+        A, c, w = rng.normal(size=(d + 2, d)), rng.normal(size=d + 2), rng.normal(size=d)
+        v = np.zeros(d)
+        trajectory = torch_sgd_trajectory(w, A, c, lr, mu, 20, weight_decay=wd)
+        for step, (g, w_ref, v_ref) in enumerate(trajectory):
+            w, v = env["sgd_momentum"](w, g, v, lr, mu, weight_decay=wd)
+            where = f"d={d} lr={lr} mu={mu} weight_decay={wd} step {step}"
+            np.testing.assert_allclose(v, v_ref, rtol=1e-8, atol=1e-11, err_msg=f"v, {where}")
+            np.testing.assert_allclose(w, w_ref, rtol=1e-8, atol=1e-11, err_msg=f"w, {where}")
+
+
+def test_q5_weight_decay_by_position_and_default(env):
+    """weight_decay is the sixth argument; left out, it is 0; it uses w before the step."""
+    import numpy as np
+
+    rng = env.rng("q5-decay")
+    w, g, v = rng.normal(size=(2, 3)), rng.normal(size=(2, 3)), rng.normal(size=(2, 3))
+    copies = [a.copy() for a in (w, g, v)]
+    for wd in (0.01, 0.5):
+        w_new, v_new = env["sgd_momentum"](w, g, v, 0.2, 0.7, wd)
+        v_expected = 0.7 * v - 0.2 * wd * w - 0.2 * g
+        np.testing.assert_allclose(v_new, v_expected, rtol=1e-12, err_msg=f"weight_decay={wd}")
+        np.testing.assert_allclose(w_new, w + v_expected, rtol=1e-12, err_msg=f"weight_decay={wd}")
+    w_new, v_new = env["sgd_momentum"](w, g, v, 0.2, 0.7)
+    np.testing.assert_allclose(v_new, 0.7 * v - 0.2 * g, rtol=1e-12,
+                               err_msg="without weight_decay the step is plain momentum")
+    for a, c, name in zip((w, g, v), copies, "wgv"):
+        assert np.array_equal(a, c), f"{name} was modified in place"
+
+
+# ---------------------------------------------------------------------------- measurement (q7)
+
+
+def ref_gradient_norms(activation="sigmoid", depth=10, width=64, seed=0):
+    """What q7 asks for, written independently of the solution (a loop over a layer list)."""
+    import torch
+    from torch import nn
+
+    import utils
+
+    split = utils.data.load_dataset("digits")
+    X, y = torch.as_tensor(split.X_train[:256]), torch.as_tensor(split.y_train[:256])
+    torch.manual_seed(seed)
+    sizes = [X.shape[1]] + [width] * (depth - 1) + [10]
+    h, linears = X, []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        layer = nn.Linear(fan_in, fan_out)
+        nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+        nn.init.zeros_(layer.bias)
+        linears.append(layer)
+    for k, layer in enumerate(linears):
+        h = layer(h)
+        if k < depth - 1:
+            h = torch.sigmoid(h) if activation == "sigmoid" else torch.relu(h)
+    torch.nn.functional.cross_entropy(h, y).backward()
+    weights = [layer.weight.grad for layer in linears]
+    return np.array([float(torch.linalg.norm(g)) for g in weights])
+
+
+def test_q7_norms_match_a_reference(env):
+    """Both activations at the defaults, and other depths, widths and seeds, layer by layer."""
+    import numpy as np
+
+    for args in [("sigmoid", 10, 64, 0), ("relu", 10, 64, 0), ("sigmoid", 3, 20, 2),
+                 ("relu", 5, 32, 7), ("sigmoid", 6, 8, 3)]:
+        mine = np.asarray(env["gradient_norms"](*args), dtype=float)
+        ref = ref_gradient_norms(*args)
+        assert mine.shape == ref.shape, f"{args}: expected {len(ref)} norms, got shape {mine.shape}"
+        np.testing.assert_allclose(mine, ref, rtol=1e-4, err_msg=f"arguments {args}")
+
+
+def test_q7_defaults_and_keywords(env):
+    """gradient_norms() uses the stated defaults; keyword arguments work."""
+    import numpy as np
+
+    np.testing.assert_allclose(np.asarray(env["gradient_norms"](), dtype=float),
+                               ref_gradient_norms(), rtol=1e-4, err_msg="gradient_norms()")
+    np.testing.assert_allclose(
+        np.asarray(env["gradient_norms"](activation="relu", depth=4, width=12, seed=5), float),
+        ref_gradient_norms("relu", 4, 12, 5), rtol=1e-4, err_msg="keyword arguments")
+
+
+def test_q7_ratios_measured(env):
+    """sigmoid_ratio and relu_ratio are the first/last ratios of the default networks."""
+    sigmoid, relu = ref_gradient_norms("sigmoid"), ref_gradient_norms("relu")
+    for name, norms in (("sigmoid_ratio", sigmoid), ("relu_ratio", relu)):
+        expected = norms[0] / norms[-1]
+        value = float(env[name])
+        assert abs(value - expected) <= 1e-3 * expected, (
+            f"{name} = {value:.4g}; the measured first/last ratio is not that")
+
+
+def test_q7_interpretation(env):
+    """The statement that explains the measurement."""
+    assert str(env["explanation"]).strip().upper() == "B", "that statement does not explain it"

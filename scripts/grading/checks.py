@@ -114,7 +114,10 @@ class Env:
         self.session, self.source, self.seed = session, source, seed
 
     def __getitem__(self, name: str):
-        return RemoteFunction(self, name)
+        """The submission's variable ``name`` as a value (arrays, numbers, handles to objects),
+        or, for a function, a proxy that calls it there."""
+        plain, value = self.session.lookup(name)
+        return self._wrap(value) if plain else RemoteFunction(self, name)
 
     def get(self, name, default=None):
         return RemoteFunction(self, name) if name in self else default
@@ -202,6 +205,32 @@ class Submission:
         kinds = (ast.For, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
         return [f"{type(n).__name__} at line {n.lineno}" for node in self.reachable(name)
                 for n in ast.walk(node) if isinstance(n, kinds)]
+
+    def imported_as(self) -> dict[str, str]:
+        """What each name bound by the notebook's imports refers to: ``{"F":
+        "torch.nn.functional", "nn": "torch.nn", "np": "numpy"}``, so that a rule such as "no
+        PyTorch here" sees through an alias."""
+        bound = {}
+        for source in self.cells:
+            for node in ast.walk(_parse(source)):
+                if isinstance(node, ast.Import):
+                    for a in node.names:
+                        bound[a.asname or a.name.split(".")[0]] = a.name if a.asname else \
+                            a.name.split(".")[0]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    for a in node.names:
+                        bound[a.asname or a.name] = f"{node.module}.{a.name}"
+        return bound
+
+    def modules_used(self, name: str) -> set[str]:
+        """The dotted names ``name`` and its helpers use, with import aliases resolved."""
+        bound = self.imported_as()
+        resolved = set()
+        for used in self.names_used(name):
+            root, _, rest = used.partition(".")
+            full = bound.get(root, root)
+            resolved.add(f"{full}.{rest}" if rest else full)
+        return resolved
 
     def names_used(self, name: str) -> set[str]:
         """Every name and dotted attribute chain used in ``name`` and its helpers."""

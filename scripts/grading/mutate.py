@@ -172,6 +172,16 @@ def _replace(tree, old, new) -> bool:
     return False
 
 
+def _assigned(tree) -> list[str]:
+    """Names a cell assigns at module level (not inside its functions)."""
+    names = []
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+        names += [t.id for t in targets if isinstance(t, ast.Name) and t.id not in names]
+    return names
+
+
 def mutants(master: Path) -> list[Mutant]:
     """Every distinct mutant of every question's solution cells, in a stable order."""
     found, seen = [], set()
@@ -179,6 +189,9 @@ def mutants(master: Path) -> list[Mutant]:
         for text, regions in cells:
             tree = ast.parse(text)
             original = ast.unparse(tree)
+            # A mutant runs on top of the solution's namespace: forget the variables the cell
+            # sets at module level, so that deleting such an assignment really removes it.
+            forget = "".join(f"globals().pop({name!r}, None)\n" for name in _assigned(tree))
             names: dict[str, int] = {}
             for index, description, change in _sites(tree, regions):
                 mutated = copy.deepcopy(tree)
@@ -194,7 +207,7 @@ def mutants(master: Path) -> list[Mutant]:
                 names[ident] = names.get(ident, 0) + 1
                 if names[ident] > 1:
                     ident += f" #{names[ident]}"
-                found.append(Mutant(question, ident, source))
+                found.append(Mutant(question, ident, forget + source))
     return found
 
 

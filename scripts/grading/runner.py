@@ -46,6 +46,9 @@ def receive(handles=None):
 # ---------------------------------------------------------------------------- flags
 
 
+_MISSING = object()
+
+
 class Flags:
     """What the notebook's own code did that honest work never does (reported, never scored)."""
 
@@ -163,6 +166,11 @@ class Agent:
             elif kind == "getattr":
                 target = self.handles.get(int(message["h"]))
                 send({"k": "ok"}, {"result": getattr(target, str(message["attr"]))},
+                     self.handles)
+            elif kind == "get":  # a name's value, unless it is a function (those are called)
+                value = self.ns.get(str(message["name"]), _MISSING)
+                plain = value is not _MISSING and not callable(value)
+                send({"k": "ok"}, {"result": {"value": value if plain else None, "plain": plain}},
                      self.handles)
             elif kind == "has":
                 value = self.ns.get(str(message["name"]))

@@ -257,6 +257,12 @@ class Session:
     def getattr(self, handle: wire.Handle, attribute: str):
         return self.request({"k": "getattr", "h": handle.number, "attr": attribute})["result"]
 
+    def lookup(self, name: str):
+        """``(True, value)`` for a variable of the submission, ``(False, None)`` for a function
+        or a name it does not define."""
+        got = self.request({"k": "get", "name": name})["result"]
+        return bool(got["plain"]), got["value"]
+
     def defines(self, name: str) -> bool:
         return bool(self.request({"k": "has", "name": name})["result"])
 
