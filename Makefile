@@ -13,11 +13,12 @@ SUBMISSIONS ?= submissions
 # made small numpy/PyTorch models up to 10x slower here (spinning BLAS/OpenMP threads).
 ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: help venv book test lint unit nbval labs grade lab bench sync site-test clean
+.PHONY: help venv book test lint unit notebooks nbval labs grade lab bench sync site-test clean
 
 help:
 	@echo "make book    build the website into _build/html"
 	@echo "make test    run every check (lint, unit, graders, notebooks, book build, site)"
+	@echo "make notebooks  run each chapter notebook once, check it, cache it for the book"
 	@echo "make lab     open JupyterLab with the book's kernel"
 	@echo "make labs    build student notebooks + autograders into _build/labs"
 	@echo "make grade LAB=01 SUBMISSIONS=dir   grade a folder of submissions (sandboxed;"
@@ -47,11 +48,20 @@ lint: $(STAMP)
 	$(BIN)/python scripts/sync_notebooks.py --check
 
 unit: $(STAMP)
-	$(ONE_THREAD) $(BIN)/python -m pytest -q -n $(JOBS) tests --ignore=tests/site
+	$(ONE_THREAD) $(BIN)/python -m pytest -q -n $(JOBS) tests --ignore=tests/site \
+		--ignore=tests/test_chapter_notebooks.py
 
+# Each chapter notebook runs once: errors, nbval-style output checks and the folded exercise
+# solutions are checked in that run, which is then stored in _build/.jupyter_cache, where the
+# `book` build below finds it instead of executing the notebook again.
+notebooks: $(STAMP)
+	$(ONE_THREAD) $(BIN)/python -m pytest -q -n $(JOBS) --dist worksteal -p no:cacheprovider \
+		tests/test_chapter_notebooks.py
+
+# Lab masters only: chapter notebooks are checked by `notebooks`.
 nbval: $(STAMP)
 	$(ONE_THREAD) $(BIN)/python -m pytest -q --nbval-lax --nbval-current-env -n $(JOBS) --dist loadfile \
-		-p no:cacheprovider chapters labs/*/lab*.ipynb
+		-p no:cacheprovider labs/*/lab*.ipynb
 
 labs: $(STAMP)
 	$(BIN)/python scripts/labs.py assign
@@ -63,7 +73,7 @@ grade: $(STAMP) labs
 site-test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/site
 
-test: lint unit nbval book site-test
+test: lint unit notebooks nbval book site-test
 	@echo "All checks passed."
 
 lab: $(STAMP)
