@@ -24,7 +24,7 @@ help:
 	@echo "make grade LAB=01 SUBMISSIONS=dir   grade a folder of submissions (sandboxed;"
 	@echo "             NO_SANDBOX=1 to grade without bubblewrap)"
 	@echo "make bench   time every notebook in a fresh kernel -> _build/bench.csv"
-	@echo "make sync    rewrite Colab badges / setup cells from _config.yml"
+	@echo "make sync    rewrite Colab badges, setup cells and lab links from _config.yml"
 	@echo "make clean   remove _build and .venv"
 
 venv: $(STAMP)

@@ -8,6 +8,7 @@ import textwrap
 
 import nbformat
 import pytest
+import sync_notebooks  # scripts/, on the path through labkit
 import yaml
 from grading.flags import dotted
 from labkit import MASTERS, ROOT, lab_id, labs
@@ -162,12 +163,16 @@ def test_setup_cell_installs_otter_on_colab_only(lab_session, master):
     student = lab_session.student(master)
     setup = labs._source(next(c for c in student["cells"] if c["cell_type"] == "code"))
     rel = labs.published_notebook(master).relative_to(ROOT).as_posix()
+    release = sync_notebooks.utils_release()  # utils from its released tag, as chapters do
     for needed in ['if "google.colab" in sys.modules:', "otter-grader==7.0.0", f'"{slug}"',
-                   f"@{branch}", f"/{branch}/", rel, "unpack_colab_tests(", "import otter",
+                   f"@{release}\"", f"/{branch}/", rel, "unpack_colab_tests(", "import otter",
                    f'otter.Notebook(find_lab_notebook("{master.name}"))',
                    'otter.Notebook(tests_dir="tests")']:
         assert needed in setup, f"the first code cell lacks {needed!r}:\n{setup}"
+    assert f"@{branch}\"" not in setup, "utils must come from a released tag, not the branch"
     assert "%pip" not in setup.split('if "google.colab"')[0]
+    # and it is the cell `make sync` writes from _config.yml
+    assert setup == sync_notebooks.lab_setup_source(master, *sync_notebooks.repository())
 
 
 def _answer_indices(student: dict, question: str) -> tuple[list[int], int]:
