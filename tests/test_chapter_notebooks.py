@@ -392,3 +392,24 @@ def test_nbval_rules_images_are_ignored_streams_are_not():
     assert compare_like_nbval(split, joined) is None  # streams are coalesced first
     stderr = [nbformat.v4.new_output("stream", name="stderr", text="a\nb\n")]
     assert compare_like_nbval(stderr, joined) is not None
+
+
+def _store_many(args):
+    worker, cache_dir = args
+    for i in range(10):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"x = {worker}, {i}")])
+        nb.metadata["kernelspec"] = KERNELSPEC
+        assert store_in_cache(nb, nb, Path(f"w{worker}-{i}.ipynb"), Path(cache_dir), 1.0)
+
+
+def test_two_workers_storing_at_once_lose_nothing(tmp_path):
+    # Without the lock, two processes writing 15 notebooks each to a fresh cache lost 1-2 of
+    # the 30 records in 2 of 3 trials here (both create and write the sqlite db at once).
+    import multiprocessing
+
+    cache_dir = tmp_path / ".jupyter_cache"
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        pool.map(_store_many, [(1, cache_dir), (2, cache_dir)])
+    from jupyter_cache import get_cache
+
+    assert len(get_cache(str(cache_dir)).list_cache_records()) == 20
