@@ -14,4 +14,4 @@ from .env import device, in_colab, seed_everything
 
 __all__ = ["check", "data", "env", "plot", "train", "widgets", "device", "in_colab",
            "seed_everything"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"
