@@ -33,11 +33,12 @@ def author_year(entry) -> str:
 
 class AuthorYearLabels(BaseLabelStyle):
     def format_labels(self, sorted_entries):
-        # Two works by the same authors in one year keep the same label: the in-text
-        # citations ("He et al., 2016") carry no "a"/"b" either, and the label must read like
-        # the citation that links to it; the titles tell the two entries apart.
+        seen = {}
         for entry in sorted_entries:
-            yield author_year(entry)
+            label = author_year(entry)
+            seen[label] = seen.get(label, 0) + 1
+            # Two works by the same authors in one year: "Smith, 2020", "Smith, 2020b".
+            yield label if seen[label] == 1 else label + "abcdefghij"[seen[label] - 1]
 
 
 class BookStyle(UnsrtStyle):
