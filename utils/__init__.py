@@ -9,9 +9,9 @@ what would otherwise be copied between notebooks.
     utils.check.compare("my softmax", mine, reference)
 """
 
-from . import check, data, env, plot, train, widgets
+from . import check, data, env, plot, text, train, widgets
 from .env import device, in_colab, seed_everything
 
-__all__ = ["check", "data", "env", "plot", "train", "widgets", "device", "in_colab",
+__all__ = ["check", "data", "env", "plot", "text", "train", "widgets", "device", "in_colab",
            "seed_everything"]
-__version__ = "0.2.0"
+__version__ = "0.3.0"

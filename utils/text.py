@@ -286,3 +286,38 @@ class PerplexityTable:
 
     def __repr__(self) -> str:
         return self.frame().to_string()
+
+
+def window_perplexity(model, ids, window: int = 256, batch_size: int = 64) -> float:
+    """Perplexity of a character model on ``ids``, scored window by window from a fresh state.
+
+    ``model`` maps a LongTensor of ids of shape ``(B, S)`` to next-character logits of shape
+    ``(B, S, V)``. The ids are cut into non-overlapping windows of ``window`` inputs; each input
+    predicts the character after it, so a window scores ``window`` characters given at most
+    ``window - 1`` before them (a model with a longer memory is not rewarded for it here).
+    Lab 4's target is stated in this measure, on the validation work.
+    """
+    import torch
+
+    ids = np.asarray(ids)
+    if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
+        raise ValueError(f"ids must be a 1-D integer array, got shape {ids.shape}, "
+                         f"dtype {ids.dtype}")
+    count = (len(ids) - 1) // window
+    if count < 1:
+        raise ValueError(f"need more than {window} ids for one window, got {len(ids)}")
+    data = torch.as_tensor(ids[:count * window + 1], dtype=torch.long)
+    inputs = data[:-1].reshape(count, window)
+    targets = data[1:].reshape(count, window)
+    total = 0.0
+    with torch.no_grad():
+        for start in range(0, count, batch_size):
+            logits = torch.as_tensor(model(inputs[start:start + batch_size]))
+            expected = (*inputs[start:start + batch_size].shape, None)
+            if logits.ndim != 3 or tuple(logits.shape[:2]) != expected[:2]:
+                raise ValueError(f"the model must return logits of shape (B, S, V) for ids of "
+                                 f"shape (B, S) = {expected[:2]}, got {tuple(logits.shape)}")
+            log_probs = torch.log_softmax(logits.double(), dim=-1)
+            picked = log_probs.gather(-1, targets[start:start + batch_size, :, None])
+            total -= float(picked.sum())
+    return float(math.exp(total / targets.numel()))

@@ -85,6 +85,14 @@ def python_dirs() -> list[str]:
     return sorted(d for d in dirs if os.path.isdir(d))
 
 
+def data_dir() -> str | None:
+    """The book's data cache (the Shakespeare texts of Lab 4), read-only, if it exists."""
+    from utils.text import data_dir as book_data
+
+    path = book_data()
+    return str(path) if path.is_dir() else None
+
+
 def command(runner_dir: Path, seccomp_fd: int | None, scratch_mb: int = 256,
             tag: str = "") -> list[str]:
     """The ``bwrap`` command line that runs ``runner.py`` from ``runner_dir``."""
@@ -104,11 +112,16 @@ def command(runner_dir: Path, seccomp_fd: int | None, scratch_mb: int = 256,
     # after /tmp's tmpfs, so that a checkout or virtual environment under /tmp stays visible
     for path in python_dirs():
         args += ["--ro-bind", path, path]
+    data = data_dir()
+    if data:
+        args += ["--ro-bind", data, data]
     args += ["--ro-bind", str(runner_dir), "/grader", "--chdir", "/scratch", "--clearenv"]
     env = {"HOME": "/scratch", "TMPDIR": "/tmp", "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0",
            "MPLCONFIGDIR": "/scratch/.matplotlib", "PATH": "/usr/bin:/bin",
            "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"), "LANG": "C.UTF-8",
            "PYTHONDONTWRITEBYTECODE": "1"}
+    if data:
+        env["BBDL_DATA_DIR"] = data
     for name, value in env.items():
         args += ["--setenv", name, value]
     if seccomp_fd is not None:

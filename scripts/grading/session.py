@@ -97,6 +97,9 @@ class Session:
                    "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
                    "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"),
                    "MPLCONFIGDIR": os.path.join(self._work.name, ".matplotlib")}
+            data = sandbox.data_dir()
+            if data:  # HOME moved, so say where the book's data cache is
+                env["BBDL_DATA_DIR"] = data
             self.process = subprocess.Popen([sys.executable, "-I", str(HERE / "runner.py"),
                                              self.tag],
                                             cwd=self._work.name, env=env,
