@@ -68,7 +68,7 @@ def _detach(state):
     return state.detach()
 
 
-def char_log_probs(model: CharLM, text, vocab=None, streams: int = 16,
+def char_log_probs(model: CharLM, text, vocab=None, streams: int = 64,
                    warmup: int = 500) -> np.ndarray:
     """Natural-log probability of each character of ``text`` after the first (len - 1 values).
 
