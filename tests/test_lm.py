@@ -70,7 +70,7 @@ def test_training_is_deterministic_and_lowers_the_loss():
     assert len(hist_a["grad_norm"]) == 40
 
 
-def test_clipping_bounds_the_update_and_none_disables_it():
+def test_clipping_changes_the_run_and_the_logged_norm_is_before_clipping():
     kwargs = dict(text=TEXT, vocab=VOCAB, val_text=TEXT[:100], embed=8, hidden=16, steps=5,
                   seq_len=8, batch_size=4, seed=0)
     _, clipped = train_char_lm("rnn", clip=1e-3, **kwargs)
