@@ -123,10 +123,10 @@ def sample_text(n: int = 5, tau: float = 1.0, prompt: str = "\n", length: int = 
 
 
 def _label(c: str) -> str:
-    return {"\n": "\\n", " ": "space"}.get(c, c)
+    return {"\n": "\\n", " ": "' '"}.get(c, c)
 
 
-def plot_next_char(prompt: str, n: int = 5, tau: float = 1.0, top: int = 12, ax=None):
+def plot_next_char(prompt: str, n: int = 5, tau: float = 1.0, top: int = 8, ax=None):
     """Bar chart of the ``top`` most likely next characters after ``prompt`` at temperature
     ``tau``, with the probability mass of all the others as a last bar."""
     n, tau = _check_order(n), _check_tau(tau)
@@ -142,7 +142,7 @@ def plot_next_char(prompt: str, n: int = 5, tau: float = 1.0, top: int = 12, ax=
 
 
 def sampling_gallery(prompt: str = "What is thy n", n: int = 5, taus=(0.5, 1.0, 2.0),
-                     top: int = 12):
+                     top: int = 8):
     """Static fallback: the next-character distribution after ``prompt`` at several
     temperatures, one panel each. Returns the figure."""
     taus = [taus] if np.ndim(taus) == 0 else list(taus)
