@@ -115,3 +115,62 @@ def test_metric_errors():
         S.exact_match(["K AE T"], [("K", "AE", "T")])
     with pytest.raises(ValueError, match="no phonemes"):
         S.phoneme_error_rate([[]], [[]])
+
+
+# -- chapter 4's encoder-decoder, its training loop and greedy decoding -------------------------
+
+def _small_model(letters, phonemes, seed=0):
+    import torch
+    torch.manual_seed(seed)
+    return S.Seq2Seq(len(letters), len(phonemes), embed=8, hidden=16)
+
+
+def test_seq2seq_shapes_and_bottleneck(split):
+    import torch
+    letters, phonemes = S.vocabularies(split.train)
+    model = _small_model(letters, phonemes)
+    source, decoder_input, target, lengths = (
+        torch.from_numpy(a) for a in S.encode_pairs(split.train[:5], letters, phonemes))
+    h, c = model.encode(source, lengths)
+    assert h.shape == c.shape == (1, 5, 16)
+    logits = model(source, lengths, decoder_input)
+    assert logits.shape == (*decoder_input.shape, len(phonemes))
+    # the final state is the one after each word's own last letter, not after the padding
+    n = int(lengths.argmin())
+    alone = model.encode(source[n:n + 1, :lengths[n]], lengths[n:n + 1])
+    assert torch.allclose(alone[0][0, 0], h[0, n], atol=1e-6)
+
+
+def test_greedy_decode_agrees_with_teacher_forcing_on_its_own_output(split):
+    import torch
+    letters, phonemes = S.vocabularies(split.train)
+    model = _small_model(letters, phonemes).eval()
+    words = [w for w, _ in split.test[:20]]
+    out = S.greedy_decode(model, words, letters, phonemes, max_len=6)
+    assert len(out) == 20 and all(isinstance(p, list) and len(p) <= 6 for p in out)
+    assert all(tok in phonemes.index and tok not in (S.PAD, S.BOS, S.EOS)
+               for p in out for tok in p)
+    # feeding the output back in one teacher-forced call must pick the same phonemes
+    source, lengths = (torch.from_numpy(a) for a in S.pad([letters.encode(w) for w in words]))
+    steps = torch.full((20, 1), phonemes.bos)
+    with torch.no_grad():
+        for _ in range(6):
+            logits = model(source, lengths, steps)
+            steps = torch.cat([steps, logits[:, -1:].argmax(dim=-1)], dim=1)
+    assert [phonemes.decode(ids) for ids in steps[:, 1:]] == out
+
+
+def test_train_seq2seq_learns_and_is_seeded(split):
+    letters, phonemes = S.vocabularies(split.train)
+    runs = []
+    for _ in range(2):
+        model = _small_model(letters, phonemes)
+        history = S.train_seq2seq(model, split.train[:256], letters, phonemes, epochs=3,
+                                  batch_size=32, lr=1e-2, verbose=False)
+        runs.append(history)
+        assert not model.training
+    assert len(runs[0]) == 3 and runs[0][-1] < runs[0][0]
+    assert runs[0] == runs[1]  # same seeds, same losses
+    other = S.train_seq2seq(_small_model(letters, phonemes), split.train[:256], letters,
+                            phonemes, epochs=1, batch_size=32, lr=1e-2, seed=1, verbose=False)
+    assert other[0] != runs[0][0]  # another seed, another order of the batches

@@ -13,6 +13,11 @@ kept, so every word has one right answer and exact match is well defined.
 :class:`Vocab` maps tokens to ids with the special tokens ``<pad>``, ``<s>`` (begin) and
 ``</s>`` (end); :func:`pad` makes a batch; :func:`exact_match`, :func:`edit_distance` and
 :func:`phoneme_error_rate` score predictions.
+
+:class:`Seq2Seq`, :func:`train_seq2seq` and :func:`greedy_decode` are chapter 4's
+encoder-decoder, its teacher-forced training loop and its greedy decoder (chapter 4 writes them
+out as it teaches them); chapter 5 trains this baseline beside its model with attention, which
+keeps the same ``encode`` / ``decode_step`` contract, so both train and decode the same way.
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
 
 MAX_LETTERS = 10
 SPLIT_SEED = 0
@@ -249,3 +257,93 @@ def phoneme_error_rate(predictions, references) -> float:
     if total == 0:
         raise ValueError("the references have no phonemes")
     return sum(edit_distance(p, r) for p, r in zip(predictions, references)) / total
+
+
+# -- the encoder-decoder of chapter 4, its training loop and greedy decoding -------------------
+# Chapter 4 (04-bidirectional-and-seq2seq) writes these out as it teaches them; chapter 5 adds
+# attention to the same model and needs the baseline, trained the same way, beside it.
+
+
+
+class Seq2Seq(nn.Module):
+    """Chapter 4's encoder-decoder: embeddings, an encoder LSTM whose final state ``(h, c)``
+    is the decoder LSTM's initial state (the bottleneck), and a linear layer to phoneme logits.
+
+    ``encode(source, lengths)`` returns the decoder's initial state; ``decode_step(tokens,
+    state)`` the logits (N, S', V) after ``tokens`` (N, S') and the new state; a model with
+    attention keeps this contract, with whatever it needs inside ``state``.
+    """
+
+    def __init__(self, n_letters: int, n_phonemes: int, embed: int = 32, hidden: int = 128):
+        super().__init__()
+        self.src_embed = nn.Embedding(n_letters, embed, padding_idx=0)
+        self.tgt_embed = nn.Embedding(n_phonemes, embed, padding_idx=0)
+        self.encoder = nn.LSTM(embed, hidden, batch_first=True)
+        self.decoder = nn.LSTM(embed, hidden, batch_first=True)
+        self.out = nn.Linear(hidden, n_phonemes)
+
+    def encode(self, source, lengths):
+        packed = nn.utils.rnn.pack_padded_sequence(
+            self.src_embed(source), lengths, batch_first=True, enforce_sorted=False)
+        _, state = self.encoder(packed)
+        return state
+
+    def decode_step(self, tokens, state):
+        states, state = self.decoder(self.tgt_embed(tokens), state)
+        return self.out(states), state
+
+    def forward(self, source, lengths, decoder_input):
+        logits, _ = self.decode_step(decoder_input, self.encode(source, lengths))
+        return logits
+
+
+def train_seq2seq(model, pairs: Sequence, letters: Vocab, phonemes: Vocab, epochs: int = 5,
+                  batch_size: int = 64, lr: float = 5e-3, seed: int = 0,
+                  max_norm: float = 1.0, verbose: bool = True) -> list[float]:
+    """Chapter 4's loop: teacher-forced cross-entropy over the real output positions, Adam,
+    gradients clipped to norm ``max_norm``, ``epochs`` passes over ``pairs`` in an order drawn
+    from ``seed``. Returns the mean loss per phoneme of each epoch; leaves the model in eval
+    mode."""
+    source, decoder_input, target, lengths = (
+        torch.from_numpy(a) for a in encode_pairs(pairs, letters, phonemes))
+    generator = torch.Generator().manual_seed(seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    history = []
+    model.train()
+    for epoch in range(epochs):
+        order = torch.randperm(len(pairs), generator=generator)
+        total = 0.0
+        for start in range(0, len(order), batch_size):
+            idx = order[start:start + batch_size]
+            width = int((target[idx] != phonemes.pad).sum(dim=1).max())
+            logits = model(source[idx, :int(lengths[idx].max())], lengths[idx],
+                           decoder_input[idx, :width])
+            loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]),
+                                   target[idx, :width].reshape(-1),
+                                   ignore_index=phonemes.pad)
+            optimizer.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), max_norm=max_norm)
+            optimizer.step()
+            total += loss.item() * len(idx)
+        history.append(total / len(pairs))
+        if verbose:
+            print(f"epoch {epoch + 1}: mean loss per phoneme {history[-1]:.3f}")
+    model.eval()
+    return history
+
+
+@torch.no_grad()
+def greedy_decode(model, words: Sequence[str], letters: Vocab, phonemes: Vocab,
+                  max_len: int = 16) -> list[list[str]]:
+    """Decode all ``words`` together, feeding back the most probable phoneme at each step,
+    for ``max_len`` steps; each output is cut at its first ``</s>``."""
+    source, lengths = (torch.from_numpy(a) for a in pad([letters.encode(w) for w in words]))
+    state = model.encode(source, lengths)
+    token = torch.full((len(words), 1), phonemes.bos)
+    steps = []
+    for _ in range(max_len):
+        logits, state = model.decode_step(token, state)
+        token = logits.argmax(dim=-1)  # (N, 1)
+        steps.append(token)
+    return [phonemes.decode(ids) for ids in torch.cat(steps, dim=1)]
