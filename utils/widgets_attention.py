@@ -197,7 +197,7 @@ def plot_query(weights, tokens, head: int = 0, query: int = 0, layer=None,
 
 
 def attention_heads(weights, tokens, layer=None, query_tokens=None, title=None,
-                    ncols: int = 4):
+                    ncols: int = 2):
     """Static fallback: one heat map per head (rows: queries, columns: keys). Returns the
     figure. ``weights`` as in :func:`check_weights`; for 4-D weights choose ``layer``."""
     w = _layer(check_weights(weights, tokens, query_tokens), layer)
@@ -216,6 +216,7 @@ def attention_heads(weights, tokens, layer=None, query_tokens=None, title=None,
         ax.set_xticks(range(len(tokens)), [token_label(t) for t in tokens], fontsize=7)
         ax.set_yticks(range(len(queries)), [token_label(t) for t in queries], fontsize=7)
         ax.tick_params(length=0)
+        ax.grid(False)
         ax.set_title(f"head {h}", fontsize=9)
     if title:
         fig.suptitle(title, fontsize=10)
@@ -251,6 +252,7 @@ def attention_explorer(weights, tokens, query_tokens=None):
             plot_query(stacked, tokens, head.value, query.value, layer=layer.value,
                        query_tokens=query_tokens, ax=bars)
             heat.imshow(stacked[layer.value, head.value], cmap="Blues", vmin=0, vmax=1)
+            heat.grid(False)
             heat.axhline(query.value, color="C3", lw=1)
             heat.set(xlabel="key", ylabel="query", title="all queries of this head")
             fig.tight_layout()
