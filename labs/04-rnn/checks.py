@@ -387,5 +387,5 @@ def test_q5_same_seed_same_model(env):
 def test_q5_rule_uses_an_lstm(env):
     """The model is an LSTM (nn.LSTM or nn.LSTMCell): this is a lab on LSTMs."""
     used = env.source.modules_used("train_char_lm")
-    assert any(n.endswith(("LSTM", "LSTMCell")) for n in used), (
+    assert any(n.endswith((".LSTM", ".LSTMCell")) for n in used), (
         "train_char_lm builds no LSTM (nn.LSTM or nn.LSTMCell)")

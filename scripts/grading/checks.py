@@ -181,10 +181,12 @@ class Submission:
             if isinstance(cell, dict) and cell.get("cell_type") == "code":
                 source = cell.get("source", "")
                 self.cells.append("".join(source) if isinstance(source, list) else str(source))
-        self.functions: dict[str, ast.FunctionDef] = {}
+        # Top-level functions and classes: a rule about what a function uses must see through
+        # the model class it builds (its methods are where nn.LSTM or attention is called).
+        self.functions: dict[str, ast.FunctionDef | ast.ClassDef] = {}
         for source in self.cells:
             for node in _parse(source).body:
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     self.functions[node.name] = node  # the last definition wins, as in a run
 
     def reachable(self, name: str) -> list[ast.AST]:
