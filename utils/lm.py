@@ -1,4 +1,4 @@
-"""Small character-level language models (RNN, GRU, LSTM) for the sequence chapters.
+"""Small character-level language models for the sequence chapters, and their scoring.
 
 Chapter 4 builds recurrent cells from scratch; this module holds the compact PyTorch version it
 trains for the perplexity table, so that chapter 5 can put its transformer beside the same rows:
@@ -10,7 +10,9 @@ trains for the perplexity table, so that chapter 5 can put its transformer besid
   hidden state is carried from one window to the next (detached), Adam updates the weights and
   the global gradient norm is clipped at ``clip``;
 - :func:`char_log_probs` scores a text: the natural-log probability of every character after
-  the first given the characters before it, as :class:`utils.text.PerplexityTable` expects.
+  the first given the characters before it, as :class:`utils.text.PerplexityTable` expects;
+- :func:`window_log_probs` does the same for a model with a fixed context window (chapter 5's
+  transformers), with strided windows and a warm-up.
 
 Everything is seeded: the same arguments give the same model on the same machine.
 """
@@ -195,3 +197,67 @@ def train_char_lm(kind: str = "lstm", text: str | None = None, *, vocab=None,
             model.train()
     history["seconds"] = time.perf_counter() - start
     return model, history
+
+
+def window_log_probs(model, text, vocab=None, context: int = 128, stride: int | None = None,
+                     batch_size: int = 64) -> np.ndarray:
+    """Natural-log probability of each character of ``text`` after the first (len - 1 values),
+    for a model that reads at most ``context`` characters at a time (a transformer).
+
+    ``model`` maps int64 ids of shape (B, S), S <= ``context``, to next-character logits of
+    shape (B, S, V) (or a tuple whose first item is them); position ``p`` of a window may only
+    depend on positions ``0..p`` (a causal model). ``text`` is a string (encoded with
+    ``vocab``, by default the Shakespeare vocabulary) or a 1-D array of ids.
+
+    Strided windows with a warm-up: the first window of ``context`` inputs scores all its
+    positions, so character ``s`` (``s <= context``) is scored given all ``s`` characters
+    before it. Each later window also has ``context`` inputs but starts ``stride`` characters
+    after the previous one and scores only its last ``stride`` positions; the ``context -
+    stride`` inputs before them are read, not scored. Every character is therefore scored once,
+    given at least ``min(s, context - stride + 1)`` and at most ``context`` preceding
+    characters. ``stride`` defaults to ``context // 2``; ``stride=1`` gives every character its
+    full window (exact sliding window, ``context`` times the work of ``stride=context``).
+    """
+    if isinstance(text, str):
+        if vocab is None:
+            from utils.text import shakespeare_vocab
+            vocab = shakespeare_vocab()
+        ids = vocab.encode(text)
+    else:
+        ids = np.asarray(text)
+        if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
+            raise ValueError(f"text must be a string or a 1-D array of integer ids, got shape "
+                             f"{ids.shape} and dtype {ids.dtype}")
+    if len(ids) < 2:
+        raise ValueError("need at least two characters: the first is context, not scored")
+    for name, value in [("context", context), ("batch_size", batch_size)]:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    stride = max(1, context // 2) if stride is None else stride
+    if isinstance(stride, bool) or not isinstance(stride, int) or not 1 <= stride <= context:
+        raise ValueError(f"stride must be an int from 1 to context={context}, got {stride!r}")
+    ids = torch.as_tensor(ids, dtype=torch.int64)
+    n = len(ids) - 1  # targets ids[1:]; target j is predicted from ids[..j]
+    width = min(context, n)
+    # blocks (b, e) of targets j in b..e-1, each scored by the window of inputs ids[e-width:e]
+    blocks = [(0, width)] + [(b, min(b + stride, n)) for b in range(width, n, stride)]
+    starts = torch.tensor([e - width for _, e in blocks])
+    where = starts[:, None] + torch.arange(width + 1)  # inputs and the target after the last
+    was_training = model.training
+    model.eval()
+    picked = []
+    with torch.no_grad():
+        for k in range(0, len(blocks), batch_size):
+            rows = ids[where[k:k + batch_size]]
+            logits = model(rows[:, :-1])
+            logits = logits[0] if isinstance(logits, tuple) else logits
+            if logits.ndim != 3 or tuple(logits.shape[:2]) != tuple(rows[:, :-1].shape):
+                raise ValueError(f"the model must return logits of shape (B, S, V) for ids of "
+                                 f"shape {tuple(rows[:, :-1].shape)}, got "
+                                 f"{tuple(logits.shape)}")
+            log_p = torch.log_softmax(logits.double(), dim=-1)
+            picked.append(log_p.gather(2, rows[:, 1:, None])[..., 0])
+    model.train(was_training)
+    picked = torch.cat(picked)
+    out = [picked[k, width - (e - b):] for k, (b, e) in enumerate(blocks)]
+    return torch.cat(out).numpy()
