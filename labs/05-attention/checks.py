@@ -174,11 +174,16 @@ def test_q2_new_queries_reproduce_full_causal_attention(env):
     """The last S_q rows of causal self-attention equal S_q new queries over all keys."""
     rng = env.rng("q2-generation")
     for _ in range(5):
-        S, S_q, d = int(rng.integers(3, 9)), None, int(rng.integers(1, 5))
+        S, d = int(rng.integers(3, 9)), int(rng.integers(1, 5))
         S_q = int(rng.integers(1, S))
         x = rng.normal(size=(S, d))
-        full, _ = torch_attention(x, x, x, env["causal_mask"](S, S))
-        new, _ = torch_attention(x[S - S_q:], x, x, env["causal_mask"](S_q, S))
+        square, fewer = env["causal_mask"](S, S), env["causal_mask"](S_q, S)
+        for mask, shape in ((square, (S, S)), (fewer, (S_q, S))):
+            assert np.shape(mask) == shape, f"causal_mask{shape}: shape {np.shape(mask)}"
+            assert np.asarray(mask).dtype == bool, f"causal_mask{shape}: return booleans"
+        assert not np.asarray(square).all(), f"causal_mask({S}, {S}) hides nothing"
+        full, _ = torch_attention(x, x, x, square)
+        new, _ = torch_attention(x[S - S_q:], x, x, fewer)
         _close(new, full[S - S_q:], f"{S_q} new queries of {S} positions")
 
 
