@@ -317,11 +317,24 @@ def _validation_loss(model, ids, window=64):
     return total / t.numel()
 
 
+def _assert_causal(model, ids):
+    """Logits at the first positions do not change when the later ids are cut off."""
+    import torch
+
+    x = torch.as_tensor(ids[:640], dtype=torch.long).reshape(10, 64)
+    with torch.no_grad():
+        whole, prefix = torch.as_tensor(model(x)), torch.as_tensor(model(x[:, :20]))
+    assert torch.allclose(whole[:, :20], prefix, atol=1e-5), (
+        "the model reads ids after the position it predicts for (mask the future): its loss "
+        "would measure nothing")
+
+
 def test_q5_other_seed_and_text_reach_the_target(env):
     """Seed 1, trained on the next million characters: loss at most 2.2 nats, eval mode."""
     model, vocab, corpus = _gpt(env, seed=1, part=1)
     assert model.is_a("torch.nn.modules.module.Module"), "return an nn.Module"
     assert model.attr("training") is False, "return the model in evaluation mode (model.eval())"
+    _assert_causal(model, vocab.encode(corpus.val[:640]))  # else the loss below means nothing
     loss = _validation_loss(model, vocab.encode(corpus.val))
     assert loss <= 2.2, f"seed 1, other training text: validation loss {loss:.3f} nats is above 2.2"
 
