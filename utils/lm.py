@@ -85,18 +85,7 @@ def char_log_probs(model: CharLM, text, vocab=None, streams: int = 64,
     LSTM on the test play the two ways agree to 5 decimals of perplexity (largest difference
     of one log-probability about 4e-6), at half the time; ``streams=1`` is the exact value.
     """
-    if isinstance(text, str):
-        if vocab is None:
-            from utils.text import shakespeare_vocab
-            vocab = shakespeare_vocab()
-        ids = vocab.encode(text)
-    else:
-        ids = np.asarray(text)
-        if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
-            raise ValueError(f"text must be a string or a 1-D array of integer ids, got shape "
-                             f"{ids.shape} and dtype {ids.dtype}")
-    if len(ids) < 2:
-        raise ValueError("need at least two characters: the first is context, not scored")
+    ids = _text_ids(text, vocab)
     if isinstance(streams, bool) or not isinstance(streams, int) or streams < 1:
         raise ValueError(f"streams must be a positive int, got {streams!r}")
     if isinstance(warmup, bool) or not isinstance(warmup, int) or warmup < 0:
@@ -218,18 +207,7 @@ def window_log_probs(model, text, vocab=None, context: int = 128, stride: int | 
     characters. ``stride`` defaults to ``context // 2``; ``stride=1`` gives every character its
     full window (exact sliding window, ``context`` times the work of ``stride=context``).
     """
-    if isinstance(text, str):
-        if vocab is None:
-            from utils.text import shakespeare_vocab
-            vocab = shakespeare_vocab()
-        ids = vocab.encode(text)
-    else:
-        ids = np.asarray(text)
-        if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
-            raise ValueError(f"text must be a string or a 1-D array of integer ids, got shape "
-                             f"{ids.shape} and dtype {ids.dtype}")
-    if len(ids) < 2:
-        raise ValueError("need at least two characters: the first is context, not scored")
+    ids = _text_ids(text, vocab)
     for name, value in [("context", context), ("batch_size", batch_size)]:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be a positive int, got {value!r}")
@@ -261,3 +239,21 @@ def window_log_probs(model, text, vocab=None, context: int = 128, stride: int | 
     picked = torch.cat(picked)
     out = [picked[k, width - (e - b):] for k, (b, e) in enumerate(blocks)]
     return torch.cat(out).numpy()
+
+
+def _text_ids(text, vocab):
+    """A 1-D array of ids from a string (encoded with ``vocab``, by default Shakespeare's) or
+    from ids; at least two of them, since the first is context and is not scored."""
+    if isinstance(text, str):
+        if vocab is None:
+            from utils.text import shakespeare_vocab
+            vocab = shakespeare_vocab()
+        ids = vocab.encode(text)
+    else:
+        ids = np.asarray(text)
+        if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
+            raise ValueError(f"text must be a string or a 1-D array of integer ids, got shape "
+                             f"{ids.shape} and dtype {ids.dtype}")
+    if len(ids) < 2:
+        raise ValueError("need at least two characters: the first is context, not scored")
+    return ids
