@@ -41,7 +41,9 @@ def test_notebook_pages_render_math_and_figures_without_errors(page, base_url, p
     html = page.content()
     assert "Traceback (most recent call last)" not in html, "a cell raised during the build"
     if re.search(r"\\\(|\\\[|class=\"math", html):
-        page.wait_for_selector("mjx-container", timeout=15000)  # MathJax typeset the equations
+        # MathJax typeset the equations. "attached", not the default "visible": the first
+        # equation can sit in a collapsed table of contents (a heading with math in it).
+        page.wait_for_selector("mjx-container", state="attached", timeout=15000)
         assert page.locator("mjx-container").count() > 0
         assert page.locator("mjx-merror").count() == 0, "MathJax could not parse an equation"
     images = page.locator("img")
