@@ -1,6 +1,6 @@
 # question: q1
-# mistake: draws z with torch.normal(mu, std): a fresh sample that ignores eps,
-# through which no gradient reaches mu or logvar
+# mistake: draws z with torch.normal(mu, std): a fresh sample that ignores eps, whose
+# gradient with respect to mu and logvar is zero (autograd accepts it without complaint)
 import torch
 
 
