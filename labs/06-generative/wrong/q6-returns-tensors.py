@@ -1,0 +1,17 @@
+# question: q6
+# mistake: returns the loss tensors instead of Python floats
+import torch
+import torch.nn.functional as F
+
+
+def gan_step(G, D, opt_G, opt_D, real, z):
+    fake = G(z)
+    d_loss = F.softplus(-D(real)).mean() + F.softplus(D(fake.detach())).mean()
+    opt_D.zero_grad()
+    d_loss.backward()
+    opt_D.step()
+    g_loss = F.softplus(-D(fake)).mean()
+    opt_G.zero_grad()
+    g_loss.backward()
+    opt_G.step()
+    return d_loss.detach(), g_loss.detach()
