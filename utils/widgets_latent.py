@@ -24,15 +24,7 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 
-
-def _as_numpy(value, name):
-    if hasattr(value, "detach"):  # a torch tensor
-        value = value.detach().cpu().double().numpy()
-    try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be numeric (an array or a tensor), got "
-                        f"{type(value).__name__}") from exc
+from .widgets_attention import _as_numpy  # one tensor-or-array converter for the widgets
 
 
 def check_codes(codes, labels=None) -> np.ndarray:
