@@ -74,6 +74,7 @@ class Session:
         self.skip: list[int] = []
         self._runner_dir: Path | None = None
         self._work: tempfile.TemporaryDirectory | None = None
+        self._stderr = None  # bubblewrap's own messages (sandboxed sessions)
 
     # ------------------------------------------------------------------ process
 
@@ -86,6 +87,7 @@ class Session:
             os.close(write_end)
             cmd = sandbox.command(self._runner_dir, read_end, self.limits.scratch_mb,
                                   "".join(c for c in self.tag if c.isalnum() or c in "-_."))
+            self._close_stderr()  # a restarted session's old log
             self._stderr = tempfile.TemporaryFile()
             self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                             stderr=self._stderr, pass_fds=(read_end,),
@@ -108,7 +110,7 @@ class Session:
 
     def _sandbox_error(self) -> str:
         """bubblewrap's own complaint, if it wrote one (the runner's output goes elsewhere)."""
-        stderr = getattr(self, "_stderr", None)
+        stderr = self._stderr
         if stderr is None:
             return ""
         try:
@@ -117,6 +119,11 @@ class Session:
         except (OSError, ValueError):
             return ""
         return f" ({text.splitlines()[-1][:200]})" if text else ""
+
+    def _close_stderr(self):
+        stderr, self._stderr = self._stderr, None
+        if stderr is not None:
+            stderr.close()
 
     def kill(self):
         if self.process is None:
@@ -305,4 +312,5 @@ class Session:
 
             shutil.rmtree(self._runner_dir, ignore_errors=True)
             self._runner_dir = None
+        self._close_stderr()
         return flags

@@ -254,12 +254,16 @@ def test_self_check_works_with_the_notebook_alone_in_a_folder(lab_session, maste
 
 
 def _text(cell) -> str:
-    parts = []
+    parts, last_was_stream = [], False
     for out in cell.get("outputs", []):
-        if out.get("output_type") == "stream":
+        kind = out.get("output_type")
+        if kind == "stream" and last_was_stream:
+            parts[-1] += out.get("text", "")  # one print can arrive as several messages
+        elif kind == "stream":
             parts.append(out.get("text", ""))
-        elif out.get("output_type") in ("execute_result", "display_data"):
+        elif kind in ("execute_result", "display_data"):
             parts.append(str(out.get("data", {}).get("text/plain", "")))
-        elif out.get("output_type") == "error":
+        elif kind == "error":
             parts.append(f"{out.get('ename')}: {out.get('evalue')}")
+        last_was_stream = kind == "stream"
     return "\n".join(parts)
