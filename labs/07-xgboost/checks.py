@@ -162,9 +162,13 @@ def test_q2_repeated_values_ties_and_no_split(env):
         (np.array([0.0, 1.0, 2.0, 3.0]), np.array([0, 1, 1, 0])),  # 0.5 and 2.5 tie
         (np.array([4.0, 4.0, 4.0]), np.array([0, 1, 0])),
         (np.array([2.0, 1.0]), np.array([1, 1])),  # a pure node: the first split, decrease 0
+        (np.array([3.0, 1.0, 2.0]), np.array([0, 0, 0])),
+        (np.array([1.0, 2.0, 3.0]), np.array([0, 0, 1])),  # the best split is the last one
     ]
     for x, t in cases:
         _check_split(env["best_split"](x, t), ref_best_split(x, t), f"x = {x.tolist()}, t = {t.tolist()}")
+    x, t = [2.0, 0.5, 1.0, 3.5], [1, 0, 0, 1]
+    _check_split(env["best_split"](x, t), (1.5, 0.5), "x and t as Python lists")
 
 
 def test_q2_random_multiclass_against_brute_force(env):
@@ -294,6 +298,17 @@ def test_q5_depth_stops_and_defaults(env):
         np.testing.assert_allclose(mine, xgb_round(X, t, z, depth, 1.0, 0.5), atol=2e-5, err_msg=f"max_depth={depth}")
     np.testing.assert_allclose(_round(env, X, t, z + 0.5), xgb_round(X, t, z + 0.5, 3, 0.3, 1.0), atol=2e-5,
                                err_msg="defaults max_depth=3, eta=0.3, lam=1.0")
+
+
+def test_q5_xor_has_no_first_split(env):
+    """XOR of two binary features at z = 0: every root split gains exactly 0, so neither
+    xgboost nor a correct round splits at all, though each half alone would split."""
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]] * 3)
+    t = np.array([0.0, 1.0, 1.0, 0.0] * 3)
+    z = np.zeros(12)
+    mine = _round(env, X, t, z, max_depth=2, eta=1.0, lam=1.0)
+    np.testing.assert_allclose(mine, xgb_round(X, t, z, 2, 1.0, 1.0), atol=1e-9,
+                               err_msg="split only when the gain is positive")
 
 
 def test_q5_uses_no_library(env):

@@ -1,5 +1,5 @@
 # question: q5
-# mistake: puts the threshold at the left value and splits with x < threshold, so that value goes right
+# mistake: puts the threshold at the left value, so with x < threshold that value goes right
 def boost_round(X, t, z, max_depth=3, eta=0.3, lam=1.0):
     X, t, z = np.asarray(X, dtype=float), np.asarray(t, dtype=float), np.asarray(z, dtype=float)
     g, h = logistic_grad_hess(t, z)

@@ -1,5 +1,5 @@
 # question: q6
-# mistake: returns predicted classes (0 or 1) instead of probabilities, which throws the ranking away
+# mistake: returns predicted classes (0 or 1) instead of probabilities: the ranking is lost
 def fit_and_predict(X_train, t_train, X_val, t_val, X_test):
     model = xgb.XGBClassifier(n_estimators=2000, max_depth=3, learning_rate=0.05, subsample=0.7,
                               colsample_bytree=0.2, early_stopping_rounds=100, n_jobs=1,
