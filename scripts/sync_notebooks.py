@@ -60,7 +60,17 @@ def badge_source(notebook: Path, url: str, branch: str) -> str:
     return f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({link})"
 
 
-def setup_source(url: str, branch: str) -> str:
+# Chapters whose notebooks need more than `utils` itself: the extra of pyproject.toml that the
+# Colab setup cell installs with it (Colab has no Spark, Java or Dask).
+CHAPTER_EXTRAS = {"07-xgboost": "trees"}
+
+
+def extras_for(notebook: Path) -> str:
+    return CHAPTER_EXTRAS.get(notebook.parent.name, "")
+
+
+def setup_source(url: str, branch: str, extras: str = "") -> str:
+    package = f"bbdl-utils[{extras}]" if extras else "bbdl-utils"
     return (
         "# Setup: on Colab, install the book's `utils` package; elsewhere this does nothing.\n"
         "import subprocess\n"
@@ -68,7 +78,7 @@ def setup_source(url: str, branch: str) -> str:
         "\n"
         'if "google.colab" in sys.modules:\n'
         "    # a released version of utils (a git tag), not whatever the branch holds today\n"
-        f'    package = "bbdl-utils @ git+{url}@{utils_release()}"\n'
+        f'    package = "{package} @ git+{url}@{utils_release()}"\n'
         '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)'
     )
 
@@ -78,7 +88,7 @@ def expected_cells(notebook: Path, url: str, branch: str):
              "source": badge_source(notebook, url, branch)}
     setup = {"cell_type": "code", "execution_count": None,
              "metadata": {"tags": [SETUP_TAG, "remove-cell"]}, "outputs": [],
-             "source": setup_source(url, branch)}
+             "source": setup_source(url, branch, extras_for(notebook))}
     return badge, setup
 
 

@@ -105,6 +105,17 @@ def test_setup_cell_does_nothing_outside_colab():
     assert "INSTALLING" in out.stdout and URL in out.stdout
 
 
+def test_chapters_that_need_engines_install_the_extra_that_pyproject_declares():
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"]
+    for chapter, extra in sync_notebooks.CHAPTER_EXTRAS.items():
+        assert extra in extras, f"pyproject.toml declares no extra {extra!r} for {chapter}"
+        code = sync_notebooks.setup_source(URL, BRANCH, extra)
+        assert f'"bbdl-utils[{extra}] @ git+{URL}@' in code, code
+
+
 def test_colab_setup_installs_a_released_tag_of_utils_not_a_moving_branch():
     code = sync_notebooks.setup_source(URL, BRANCH)
     tag = sync_notebooks.utils_release()
