@@ -76,7 +76,7 @@ grade: $(STAMP) labs
 		$(if $(NO_SANDBOX),--no-sandbox)
 
 site-test: $(STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests/site
+	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile -p no:cacheprovider tests/site
 
 test: lint unit notebooks nbval book site-test
 	@echo "All checks passed."

@@ -1,9 +1,10 @@
-"""The hostile corpus (hostile.py) is graded on its honest content, in the same batch as the
-solution and the blank notebook (see labkit.LabSession.graded)."""
+"""Submissions that misbehave, graded in Lab 1's batch with the solution and the blank notebook
+(see labkit.LabSession.graded): megabytes of output, an error, an infinite loop, and the hostile
+corpus of hostile.py, each graded on its honest content."""
 
 import pytest
 from hostile import MARK
-from labkit import MASTERS
+from labkit import LOOP_MARK, MASTERS
 
 LAB1 = [m for m in MASTERS if m.parent.name.startswith("01")]
 pytestmark = pytest.mark.parametrize("master", LAB1, ids=lambda m: m.parent.name)
@@ -41,3 +42,20 @@ def test_later_submissions_are_not_moved(lab_session, master):
     graded = lab_session.graded(master)
     assert float(graded["rows"]["blank.ipynb"]["total"]) == 0
     assert float(graded["rows"]["solution.ipynb"]["total"]) == sum(graded["points"].values())
+
+
+def test_megabytes_of_output_and_errors_are_reported_and_grading_goes_on(lab_session, master):
+    graded = lab_session.graded(master)
+    row = graded["rows"]["prints-and-raises.ipynb"]
+    assert "MB of output" in row["reason"], row["reason"]
+    assert "raised an error, the first RuntimeError: a bug in the submission" in row["reason"]
+    assert float(row["total"]) == pytest.approx(sum(graded["points"].values())), row
+
+
+def test_an_infinite_loop_costs_only_its_cell(lab_session, master):
+    """The looping cell is stopped and skipped; the rest of the notebook earns its marks."""
+    graded = lab_session.graded(master)
+    row = graded["rows"]["infinite-loop.ipynb"]
+    assert "ran longer than the cell limit" in row["reason"], row
+    assert float(row["total"]) == pytest.approx(sum(graded["points"].values())), row
+    assert LOOP_MARK  # the spinning kernel is gone: see test_nothing_keeps_running
