@@ -14,4 +14,4 @@ from .env import device, in_colab, seed_everything
 
 __all__ = ["check", "data", "env", "plot", "text", "train", "widgets", "device", "in_colab",
            "seed_everything"]
-__version__ = "0.5.0"
+__version__ = "0.6.0"
