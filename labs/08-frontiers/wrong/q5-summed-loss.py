@@ -1,0 +1,15 @@
+# question: q5
+# mistake: sums the cross-entropy over the shard instead of averaging it
+import torch
+import torch.nn.functional as F
+
+
+def rank_gradients(model, X, t, R):
+    size = len(X) // R
+    out = []
+    for r in range(R):
+        s = slice(r * size, (r + 1) * size)
+        loss = F.cross_entropy(model(X[s]), t[s], reduction="sum")
+        grads = torch.autograd.grad(loss, list(model.parameters()))
+        out.append([g.detach().clone() for g in grads])
+    return out
