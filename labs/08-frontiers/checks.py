@@ -140,7 +140,10 @@ def _same_attack(got, want, grad, what, rtol=1e-12):
     assert torch.isfinite(got).all(), f"{what}: non-finite values"
     tol = 1e-5 if want.dtype == torch.float32 else 1e-12
     wrong = (got - want).abs() > tol
-    tiny = (grad != 0) & (grad.abs() <= 1e-9 * max(float(grad.abs().max()), 1e-300))
+    # float32 convolutions round differently with other thread counts (the grader's process
+    # and the submission's need not match), so small float32 gradients may change sign
+    relative = 1e-3 if want.dtype == torch.float32 else 1e-9
+    tiny = (grad != 0) & (grad.abs() <= relative * max(float(grad.abs().max()), 1e-300))
     bad = wrong & ~tiny
     if bad.any():
         i = tuple(int(k) for k in bad.nonzero()[0])
